@@ -1,0 +1,183 @@
+"""Agencies, their units and receiving points, and the people who act for them."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.constants import OFFICIAL_ROLES, UNIT_ROLES, AgencyKind, Role, UnitKind, UserKind
+from motcua.core.models import TimeStampedModel
+
+# Mã định danh (TT 10/2016/TT-BTTTT): groups of digits or capitals separated by dots,
+# e.g. "000.00.21.H13". Stored as given; used as the prefix of dossier codes.
+agency_code_validator = RegexValidator(
+    regex=r"^[0-9A-Z]{1,4}(\.[0-9A-Z]{1,4}){1,5}$",
+    message=_(
+        "Enter the identifier code as groups of digits or capital letters separated by dots, e.g. 000.00.21.H13."
+    ),
+)
+
+
+class Agency(TimeStampedModel):
+    code = models.CharField(
+        _("identifier code (mã định danh)"), max_length=32, unique=True, validators=[agency_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    calendar = models.ForeignKey(
+        "workdays.WorkCalendar",
+        verbose_name=_("working calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Leave empty to use the national calendar."),
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Abolished agencies stay for old records."))
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="unit_code_unique_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.short_name or self.agency.name})"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent and self.parent.agency_id != self.agency_id:
+            raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+
+
+class ReceivingPoint(TimeStampedModel):
+    """A place where dossiers are received (a desk, a centre); any agency's dossiers may be received there."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("operating agency"), on_delete=models.PROTECT, related_name="receiving_points"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=500)
+    opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("receiving point")
+        verbose_name_plural = _("receiving points")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+tax_code_validator = RegexValidator(
+    regex=r"^\d{10}(-\d{3})?$", message=_("A tax code has 10 digits, or 10 digits, a dash and 3 digits.")
+)
+id_number_validator = RegexValidator(regex=r"^\d{12}$", message=_("A citizen ID (CCCD) number has 12 digits."))
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=255, blank=True)
+    kind = models.CharField(_("account kind"), max_length=20, choices=UserKind.choices, default=UserKind.CITIZEN)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    id_number = models.CharField(_("citizen ID number"), max_length=12, blank=True, validators=[id_number_validator])
+    organisation_name = models.CharField(_("organisation name"), max_length=255, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True, validators=[tax_code_validator])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == UserKind.ORGANISATION and not self.tax_code:
+            raise ValidationError({"tax_code": _("An organisation account needs its tax code.")})
+        if self.phone:
+            from motcua.core.validation import normalise_vietnamese_phone
+
+            self.phone = normalise_vietnamese_phone(self.phone)
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role a user holds, scoped to an agency and, for division work, to one unit."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "agency", "unit"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit or self.agency or "—"
+        return f"{self.user} · {self.get_role_display()} · {scope}"
+
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.role in OFFICIAL_ROLES and not self.agency_id:
+            errors["agency"] = _("This role acts for an agency: choose the agency.")
+        if self.role in UNIT_ROLES and not self.unit_id:
+            errors["unit"] = _("This role works in a division: choose the unit.")
+        if self.unit_id and self.agency_id and self.unit and self.unit.agency_id != self.agency_id:
+            errors["unit"] = _("The unit must belong to the chosen agency.")
+        if self.role in {Role.CITIZEN, Role.ORGANISATION_REPRESENTATIVE} and (self.agency_id or self.unit_id):
+            errors["agency"] = _("Citizens and organisation representatives are not scoped to an agency.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def is_valid_agency_code(code: str) -> bool:
+    return bool(re.fullmatch(agency_code_validator.regex, code))

@@ -1,0 +1,25 @@
+"""System checks for the production profile."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def production_database_check(app_configs: Any, **kwargs: Any) -> list[Error]:
+    # SQLite is allowed in production (a small commune can run on it) but must be a conscious choice.
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    allowed = os.environ.get("MOTCUA_ALLOW_SQLITE_IN_PRODUCTION", "") in {"1", "true", "yes"}
+    if settings.IS_PRODUCTION and on_sqlite and not allowed:
+        return [
+            Error(
+                "Production runs on SQLite.",
+                hint="Set DATABASE_URL to PostgreSQL, or MOTCUA_ALLOW_SQLITE_IN_PRODUCTION=1 for one small office.",
+                id="motcua.E001",
+            )
+        ]
+    return []

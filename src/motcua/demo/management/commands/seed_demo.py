@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from motcua.catalog.selectors import catalog_figures
+from motcua.demo.seed import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (agencies, units, officials of every role, the real VHTTDL catalog). Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="allow running with MOTCUA_ENV=production")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION and not options["force"]:
+            raise CommandError("seed_demo refuses to run with MOTCUA_ENV=production; add --force if you mean it.")
+        seed_demo()
+        figures = catalog_figures()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {figures.published} procedures published, {figures.partial} partial online, "
+                f"{figures.full} full online. Demo accounts use the password '{DEMO_PASSWORD}'."
+            )
+        )

@@ -1,0 +1,299 @@
+"""The demo province: Cần Thơ city, its Department of Culture, Sports and Tourism and one ward.
+
+The catalog is the real one (the national portal's records in `data/`); details the portal does
+not give in those files are filled with realistic values, and every filled field is listed in
+the version's `demo_fields` so that pages and the API say so. Agency identifier codes are demo
+values too (the Sở's real mã định danh is not confirmed, DOMAIN.md §12).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.accounts.constants import AgencyKind, Role, UnitKind, UserKind
+from motcua.accounts.models import Agency, ReceivingPoint, RoleAssignment, Unit, User
+from motcua.catalog.constants import ApplicantType, Channel, ImplementationLevel, ResultForm, ServiceLevel, StepActor
+from motcua.catalog.importing import records_from_file
+from motcua.catalog.models import Fee, ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.catalog.services import catalog_import
+from motcua.workdays.constants import PeriodUnit
+from motcua.workdays.services import calendar_seed_year, default_calendar
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NATIONAL_LIST = DATA_DIR / "vhttdl_procedures_dvcqg_gialai_2026-10.csv"
+NATIONAL_DETAILS = DATA_DIR / "vhttdl_procedure_details_sample.csv"
+DEMO_PASSWORD = "motcua-demo"  # noqa: S105 - published demo password (CONTRACT.md §2)
+CATALOG_VALID_FROM = date(2025, 7, 1)  # Decree 118/2025 took effect
+
+PROVINCE_CODE = "000.00.00.H13"
+CENTRE_CODE = "000.00.01.H13"
+DEPARTMENT_CODE = "000.00.21.H13"
+WARD_CODE = "000.21.01.H13"
+
+DEPARTMENT_UNITS = [
+    ("BGD", "Ban Giám đốc Sở", UnitKind.LEADERSHIP),
+    ("VP", "Văn phòng Sở", UnitKind.OFFICE),
+    ("MC", "Bộ phận Một cửa của Sở (tại Trung tâm Phục vụ hành chính công)", UnitKind.ONE_STOP_DESK),
+    ("QLVH", "Phòng Quản lý Văn hóa và Gia đình", UnitKind.DIVISION),
+    ("QLDS", "Phòng Quản lý Di sản văn hóa", UnitKind.DIVISION),
+    ("QLTDTT", "Phòng Quản lý Thể dục, Thể thao", UnitKind.DIVISION),
+    ("QLDL", "Phòng Quản lý Du lịch", UnitKind.DIVISION),
+    ("BCXB", "Phòng Báo chí, Xuất bản và Phát thanh, Truyền hình", UnitKind.DIVISION),
+]
+WARD_UNITS = [
+    ("LD", "Lãnh đạo Ủy ban nhân dân phường", UnitKind.LEADERSHIP),
+    ("MC", "Bộ phận Một cửa phường Ninh Kiều", UnitKind.ONE_STOP_DESK),
+    ("VHXH", "Phòng Văn hóa - Xã hội", UnitKind.DIVISION),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    kind: str
+    role: str
+    agency: str = ""
+    unit: str = ""
+    phone: str = ""
+    id_number: str = ""
+
+
+DEMO_USERS = [
+    DemoUser(
+        "citizen1", "Nguyễn Văn An", UserKind.CITIZEN, Role.CITIZEN, phone="+84931015119", id_number="092085001234"
+    ),
+    DemoUser(
+        "citizen2", "Trần Thị Bích", UserKind.CITIZEN, Role.CITIZEN, phone="+84912345678", id_number="094190005678"
+    ),
+    DemoUser("desk1", "Lê Minh Châu", UserKind.OFFICIAL, Role.DESK_OFFICER, DEPARTMENT_CODE, "MC"),
+    DemoUser("volunteer1", "Phạm Gia Huy", UserKind.OFFICIAL, Role.VOLUNTEER_GUIDE, DEPARTMENT_CODE, "MC"),
+    DemoUser("specialist1", "Võ Thanh Dung", UserKind.OFFICIAL, Role.SPECIALIST, DEPARTMENT_CODE, "QLDL"),
+    DemoUser("head1", "Đặng Quốc Em", UserKind.OFFICIAL, Role.DIVISION_HEAD, DEPARTMENT_CODE, "QLDL"),
+    DemoUser("leader1", "Huỳnh Thị Giang", UserKind.OFFICIAL, Role.AGENCY_LEADER, DEPARTMENT_CODE),
+    DemoUser("viewer1", "Bùi Văn Hải", UserKind.OFFICIAL, Role.REPORT_VIEWER, DEPARTMENT_CODE),
+    DemoUser("desk2", "Ngô Thị Kim", UserKind.OFFICIAL, Role.DESK_OFFICER, WARD_CODE, "MC"),
+    DemoUser("admin", "Quản trị hệ thống", UserKind.OFFICIAL, Role.ADMINISTRATOR, DEPARTMENT_CODE),
+]
+
+
+def _agency(code: str, name: str, short: str, kind: str, parent: Agency | None, address: str) -> Agency:
+    agency, _ = Agency.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "short_name": short,
+            "kind": kind,
+            "parent": parent,
+            "address": address,
+            "is_active": True,
+        },
+    )
+    return agency
+
+
+def seed_organisation() -> dict[str, Agency]:
+    calendar = default_calendar()
+    this_year = timezone.localdate().year
+    for year in range(this_year - 1, this_year + 2):
+        calendar_seed_year(calendar=calendar, year=year)
+    province = _agency(
+        PROVINCE_CODE,
+        "Ủy ban nhân dân thành phố Cần Thơ",
+        "UBND TP Cần Thơ",
+        AgencyKind.PROVINCIAL_PEOPLES_COMMITTEE,
+        None,
+        "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+    )
+    centre = _agency(
+        CENTRE_CODE,
+        "Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
+        "Trung tâm PVHCC",
+        AgencyKind.SERVICE_CENTRE,
+        province,
+        "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+    )
+    department = _agency(
+        DEPARTMENT_CODE,
+        "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ",
+        "Sở VHTTDL",
+        AgencyKind.DEPARTMENT,
+        province,
+        "Số 32 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+    )
+    ward = _agency(
+        WARD_CODE,
+        "Ủy ban nhân dân phường Ninh Kiều",
+        "UBND phường Ninh Kiều",
+        AgencyKind.COMMUNE,
+        province,
+        "Phường Ninh Kiều, thành phố Cần Thơ",
+    )
+    for agency, units in ((department, DEPARTMENT_UNITS), (ward, WARD_UNITS)):
+        for code, name, kind in units:
+            Unit.objects.update_or_create(agency=agency, code=code, defaults={"name": name, "kind": kind})
+    ReceivingPoint.objects.update_or_create(
+        agency=centre,
+        name="Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
+        defaults={"address": centre.address, "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00"},
+    )
+    ReceivingPoint.objects.update_or_create(
+        agency=ward,
+        name="Bộ phận Một cửa phường Ninh Kiều",
+        defaults={"address": ward.address, "opening_hours": "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:00–17:00"},
+    )
+    return {"province": province, "centre": centre, "department": department, "ward": ward}
+
+
+def seed_users() -> None:
+    for spec in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=spec.username,
+            defaults={
+                "full_name": spec.full_name,
+                "kind": spec.kind,
+                "phone": spec.phone,
+                "id_number": spec.id_number,
+                "email": f"{spec.username}@demo.motcua.vn",
+                "is_staff": spec.role == Role.ADMINISTRATOR,
+                "is_superuser": spec.role == Role.ADMINISTRATOR,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        agency = Agency.objects.get(code=spec.agency) if spec.agency else None
+        unit = Unit.objects.get(agency=agency, code=spec.unit) if spec.unit else None
+        RoleAssignment.objects.get_or_create(user=user, role=spec.role, agency=agency, unit=unit)
+
+
+def seed_catalog() -> None:
+    agency_codes = {ImplementationLevel.PROVINCE.value: DEPARTMENT_CODE, ImplementationLevel.COMMUNE.value: WARD_CODE}
+    for path in (NATIONAL_LIST, NATIONAL_DETAILS):
+        _layout, records = records_from_file(path, agency_codes=agency_codes)
+        for record in records:
+            record.valid_from = None
+        catalog_import(records, today=CATALOG_VALID_FROM)
+    fill_demo_details()
+
+
+# --- demo values for what the national list does not give ------------------------------------
+
+
+def _pick(code: str, salt: str, modulo: int) -> int:
+    digest = hashlib.sha256(f"{code}:{salt}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % modulo
+
+
+DEMO_DAYS = [3, 5, 5, 7, 10, 10, 12, 15, 20]
+DEMO_FEES = [0, 0, 0, 0, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]
+DEMO_DOCUMENTS = [
+    ("Đơn đề nghị (theo mẫu ban hành kèm theo thủ tục)", "original", True),
+    ("Bản sao giấy tờ pháp lý của tổ chức, cá nhân đề nghị", "copy", True),
+    ("Tài liệu chứng minh đáp ứng điều kiện theo quy định", "original", True),
+    ("Giấy ủy quyền (trường hợp nộp thay)", "original", False),
+]
+DEMO_FORM_SCHEMA = {
+    "type": "object",
+    "title": "Tờ khai",
+    "required": ["applicant_name", "phone", "request"],
+    "properties": {
+        "applicant_name": {"type": "string", "title": "Họ và tên người đề nghị", "maxLength": 255},
+        "phone": {"type": "string", "title": "Số điện thoại", "maxLength": 20},
+        "address": {"type": "string", "title": "Địa chỉ liên hệ", "maxLength": 500},
+        "request": {"type": "string", "title": "Nội dung đề nghị", "maxLength": 4000},
+    },
+}
+
+
+def demo_steps(total: Decimal, unit: str) -> list[tuple[str, str, Decimal]]:
+    """desk → division → head → leader → desk, adding up to the legal time (in working days)."""
+    days = total if unit == PeriodUnit.WORKING_DAYS else (total * 5 / 7).quantize(Decimal("1"))
+    half = Decimal("0.5")
+    division = max(days - 4 * half, half)
+    return [
+        ("Tiếp nhận, kiểm tra và chuyển hồ sơ", StepActor.ONE_STOP_DESK, half),
+        ("Thẩm định hồ sơ, dự thảo kết quả", StepActor.DIVISION, division),
+        ("Xem xét, trình ký", StepActor.DIVISION_HEAD, half),
+        ("Phê duyệt, ký kết quả", StepActor.LEADER, half),
+        ("Trả kết quả", StepActor.ONE_STOP_DESK, half),
+    ]
+
+
+@transaction.atomic
+def fill_demo_details() -> int:
+    """Give every procedure without published details realistic demo values, marked as such."""
+    filled = 0
+    versions = ProcedureVersion.objects.select_related("procedure").prefetch_related("steps")
+    for version in versions:
+        code = version.procedure.code
+        demo = set(version.demo_fields)
+        if version.processing_time is None:
+            demo |= {
+                "processing_time",
+                "fees",
+                "documents",
+                "service_level",
+                "channels",
+                "applicant_types",
+                "result_forms",
+            }
+            version.processing_time = Decimal(DEMO_DAYS[_pick(code, "days", len(DEMO_DAYS))])
+            version.processing_unit = PeriodUnit.WORKING_DAYS
+            roll = _pick(code, "level", 100)
+            version.service_level = (
+                ServiceLevel.FULL if roll < 23 else ServiceLevel.PARTIAL if roll < 78 else ServiceLevel.INFORMATION
+            )
+            version.channels = [Channel.IN_PERSON, Channel.POSTAL] + (
+                [Channel.ONLINE] if version.service_level != ServiceLevel.INFORMATION else []
+            )
+            version.applicant_types = [ApplicantType.CITIZEN, ApplicantType.ORGANISATION]
+            version.result_forms = [ResultForm.PAPER] + (
+                [ResultForm.ELECTRONIC] if version.service_level == ServiceLevel.FULL else []
+            )
+            fee = DEMO_FEES[_pick(code, "fee", len(DEMO_FEES))]
+            if fee:
+                Fee.objects.create(version=version, order=1, name="Phí thẩm định hồ sơ", amount=fee)
+            count = 2 + _pick(code, "docs", 3)
+            RequiredDocument.objects.bulk_create(
+                RequiredDocument(
+                    version=version,
+                    order=i,
+                    name=name,
+                    copy_kind=kind,
+                    mandatory=mandatory,
+                    accepted_file_types=["pdf", "jpg", "png"],
+                )
+                for i, (name, kind, mandatory) in enumerate(DEMO_DOCUMENTS[:count], start=1)
+            )
+        if not version.steps.all():
+            demo.add("steps")
+            assert version.processing_time is not None
+            ProcessStep.objects.bulk_create(
+                ProcessStep(version=version, order=i, name=name, actor=actor, duration=duration)
+                for i, (name, actor, duration) in enumerate(
+                    demo_steps(version.processing_time, version.processing_unit), 1
+                )
+            )
+        if version.service_level != ServiceLevel.INFORMATION and not version.form_schema:
+            demo.add("form_schema")
+            version.form_schema = DEMO_FORM_SCHEMA
+        if demo != set(version.demo_fields):
+            version.demo_fields = sorted(demo)
+            version.save()
+            filled += 1
+    return filled
+
+
+def seed_demo() -> None:
+    with transaction.atomic():
+        seed_organisation()
+        seed_users()
+        seed_catalog()

@@ -1,0 +1,62 @@
+"""Template helpers of the portal: search highlighting, amounts in đồng."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from unidecode import unidecode
+
+register = template.Library()
+
+
+@register.filter
+def highlight(text: str, tokens: list[str]) -> SafeString:
+    """Wrap the words of `text` that match folded search `tokens` in <mark>, keeping diacritics."""
+    text = unicodedata.normalize("NFC", str(text))
+    if not tokens:
+        return mark_safe(escape(text))  # noqa: S308 - escaped just above
+    # Fold character by character so that positions in the folded text map back to the original.
+    folded_chars: list[str] = []
+    owner: list[int] = []
+    for index, char in enumerate(text):
+        for folded in unidecode(char).lower():
+            folded_chars.append(folded)
+            owner.append(index)
+    folded = "".join(folded_chars)
+    marked = [False] * len(text)
+    for token in tokens:
+        start = folded.find(token)
+        while start != -1:
+            for position in range(start, start + len(token)):
+                marked[owner[position]] = True
+            start = folded.find(token, start + len(token))
+    html: list[str] = []
+    open_mark = False
+    for char, is_marked in zip(text, marked, strict=True):
+        if is_marked and not open_mark:
+            html.append("<mark>")
+            open_mark = True
+        elif not is_marked and open_mark:
+            html.append("</mark>")
+            open_mark = False
+        html.append(escape(char))
+    if open_mark:
+        html.append("</mark>")
+    return mark_safe("".join(html))  # noqa: S308 - every character escaped above
+
+
+@register.filter
+def dong(amount: Decimal | int | None) -> str:
+    """1500000 → '1.500.000 đ' (Vietnamese grouping)."""
+    if amount is None:
+        return ""
+    return f"{int(amount):,}".replace(",", ".") + " đ"
+
+
+@register.filter
+def percent(rate: float) -> str:
+    return f"{rate * 100:.2f} %"

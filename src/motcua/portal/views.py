@@ -1,0 +1,76 @@
+"""Public catalog pages. Thin: parse the request, call a selector, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from motcua.catalog.constants import ServiceLevel
+from motcua.catalog.selectors import (
+    CatalogFilters,
+    agencies_with_counts,
+    catalog_figures,
+    fields_with_counts,
+    procedure_detail,
+    procedure_search,
+    query_tokens,
+    versions_by_ids,
+)
+from motcua.core.errors import NotFoundError
+from motcua.workdays.selectors import agency_calendar
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "figures": catalog_figures(),
+            "fields": fields_with_counts(),
+            "agencies": agencies_with_counts(),
+            "levels": ServiceLevel.choices,
+        },
+    )
+
+
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    filters = CatalogFilters(
+        q=request.GET.get("q", "").strip()[:200],
+        level=request.GET.get("level", "") if request.GET.get("level", "") in ServiceLevel.values else "",
+        field=request.GET.get("field", "")[:80],
+        agency=request.GET.get("agency", "")[:32],
+    )
+    ids = procedure_search(filters)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/procedure_list.html",
+        {
+            "filters": filters,
+            "tokens": query_tokens(filters.q),
+            "page": page,
+            "results": versions_by_ids(list(page.object_list)),
+            "fields": fields_with_counts(),
+            "agencies": agencies_with_counts(),
+            "levels": ServiceLevel.choices,
+            "query_string": query.urlencode(),
+            "figures": catalog_figures(agency_code=filters.agency),
+        },
+    )
+
+
+def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        version = procedure_detail(code)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "portal/procedure_detail.html",
+        {"procedure": version, "calendar": agency_calendar(version.agency), "levels": ServiceLevel},
+    )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from motcua.core.views import healthz
+
+admin.site.site_header = _("MotCua administration")
+admin.site.site_title = _("MotCua")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", include("motcua.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("motcua.portal.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+LINT_PATHS := $(wildcard src tests bench scripts) manage.py conftest.py
 export DJANGO_SETTINGS_MODULE := motcua.conf.base
 
 .PHONY: venv run test test-sqlite test-postgres lint format check messages schema bench clean
@@ -32,14 +33,14 @@ test: venv
 	fi
 
 lint: venv
-	$(VENV)/bin/ruff check src tests bench scripts manage.py
-	$(VENV)/bin/ruff format --check src tests bench scripts manage.py
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 format: venv
-	$(VENV)/bin/ruff format src tests bench scripts manage.py
-	$(VENV)/bin/ruff check --fix src tests bench scripts manage.py
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
 check: venv lint
 	$(PY) manage.py check

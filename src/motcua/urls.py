@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
 ]
 
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -194,7 +195,7 @@ def read_table(path: Path) -> tuple[list[dict[str, Any]], int]:
         raise CatalogImportError(
             [RowError(exc.lineno, "-", _("The JSON is not valid: %(error)s.") % {"error": exc.msg})]
         ) from exc
-    except (OSError, ValueError, KeyError) as exc:  # openpyxl raises these for damaged files
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # a damaged or fake .xlsx
         raise CatalogImportError([RowError(0, "-", _("The file cannot be read: %(error)s.") % {"error": exc})]) from exc
     if len(rows) > MAX_ROWS:
         raise CatalogImportError([RowError(0, "-", _("At most %(n)s procedures per file.") % {"n": MAX_ROWS})])

@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from motcua.workdays.presenters import explanation_data
 from motcua.workdays.selectors import agency_calendar
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class FlexibleDateTimeField(serializers.Field):
     """ISO 8601; a '+' that a query string turned into a space is put back; no offset = Vietnam time."""
 

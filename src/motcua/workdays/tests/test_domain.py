@@ -21,15 +21,18 @@ def national_calendar(first_year: int = 2024, last_year: int = 2028) -> WorkCale
         days_off.update({d: name for d, (_kind, name) in off.items()})
         working.update(extra)
     return WorkCalendarSnapshot(
-        first_day=date(first_year, 1, 1), last_day=date(last_year, 12, 31), days_off=days_off, extra_working_days=working
+        first_day=date(first_year, 1, 1),
+        last_day=date(last_year, 12, 31),
+        days_off=days_off,
+        extra_working_days=working,
     )
 
 
 CAL = national_calendar()
 
 
-def vn(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VIETNAM)
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VIETNAM)
 
 
 def test_counting_starts_the_working_day_after_reception():
@@ -140,9 +143,7 @@ def test_saturday_working_calendar():
     assert cal.due_after_working_days(vn(2026, 11, 27, 9, 0), 1) == vn(2026, 11, 28, 17, 0)
 
 
-moments = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(VIETNAM)
-)
+moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(VIETNAM))
 
 
 @settings(max_examples=300, deadline=None)

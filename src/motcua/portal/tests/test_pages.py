@@ -1,0 +1,79 @@
+"""The public catalog pages as a citizen meets them."""
+
+from __future__ import annotations
+
+import pytest
+
+from motcua.catalog.tests.factories import FeeFactory, ProcedureVersionFactory, RequiredDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def travel():
+    version = ProcedureVersionFactory(
+        procedure__code="2.001628",
+        name="Thủ tục cấp Giấy phép kinh doanh dịch vụ lữ hành nội địa",
+        full_online=True,
+        source_url="https://dichvucong.gov.vn/thu-tuc-hanh-chinh/x",
+        legal_basis="168/2017/NĐ-CP",
+    )
+    FeeFactory(version=version, amount=1000000)
+    RequiredDocumentFactory(version=version, name="Đơn đề nghị cấp Giấy phép")
+    return version
+
+
+def test_home_shows_catalog_figures_and_browse_links(client, travel):
+    ProcedureVersionFactory(information_only=True)
+    response = client.get("/")
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.published, figures.full) == (2, 1)
+    html = response.content.decode()
+    assert f"?field={travel.field.code}" in html and f"?agency={travel.agency.code}" in html
+
+
+def test_search_results_highlight_the_words_found(client, travel):
+    response = client.get("/thu-tuc/", {"q": "lu hanh noi dia"})
+    html = response.content.decode()
+    assert "<mark>lữ</mark> <mark>hành</mark> <mark>nội</mark> <mark>địa</mark>" in html
+    assert response.context["page"].paginator.count == 1
+
+
+def test_search_page_with_nonsense_parameters_does_not_fail(client, travel):
+    response = client.get("/thu-tuc/", {"level": "<script>", "page": "999", "field": "x" * 500, "q": "\x00"})
+    assert response.status_code == 200
+
+
+def test_procedure_page_tells_a_citizen_what_to_do(client, travel):
+    response = client.get("/thu-tuc/2.001628/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("lữ hành nội địa", "1.000.000 đ", "Đơn đề nghị cấp Giấy phép", "168/2017/NĐ-CP"):
+        assert text in html
+    assert 'href="https://dichvucong.gov.vn/thu-tuc-hanh-chinh/x"' in html  # apply online
+    assert response.context["procedure"].code == "2.001628"
+
+
+def test_procedure_page_explains_the_due_date(client, travel, settings):
+    import time_machine
+
+    with time_machine.travel("2026-11-19 10:20 +0700", tick=False):
+        html = client.get("/thu-tuc/2.001628/").content.decode()
+    assert "27/11/2026" in html  # five working days, Culture Day 24/11 not counted
+
+
+def test_demo_values_are_announced(client):
+    ProcedureVersionFactory(procedure__code="1.001029", demo_fields=["processing_time"])
+    page = client.get("/thu-tuc/1.001029/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Demo catalog" in page
+
+
+def test_unknown_procedure_is_a_404_page(client):
+    assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, travel):
+    assert 'lang="vi"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()

@@ -88,15 +88,6 @@ class CalendarYear(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.calendar} · {self.year}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        bump_version(self.calendar_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().delete(*args, **kwargs)
-        bump_version(self.calendar_id)
-        return result
-
 
 class CalendarDay(TimeStampedModel):
     """A day that differs from the ordinary week: a day off, or a weekend day worked."""
@@ -129,9 +120,3 @@ class CalendarDay(TimeStampedModel):
         if not CalendarYear.objects.filter(calendar_id=self.calendar_id, year=self.date.year).exists():
             calendar_seed_year(calendar=self.calendar, year=self.date.year, skip_dates={self.date})
         super().save(*args, **kwargs)
-        bump_version(self.calendar_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().delete(*args, **kwargs)
-        bump_version(self.calendar_id)
-        return result

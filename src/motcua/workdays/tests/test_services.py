@@ -90,3 +90,14 @@ def test_calendar_validation_messages():
     )
     with pytest.raises(ValidationError, match="Saturday or a Sunday"):
         weekday.full_clean()
+
+
+def test_dropping_a_kept_year_returns_it_to_the_national_calendar():
+    calendar = default_calendar()
+    CalendarDay.objects.create(calendar=calendar, date=date(2027, 3, 8), kind=DayKind.EXTRA_DAY_OFF, name="Nghỉ thêm")
+    CalendarYear.objects.filter(calendar=calendar, year=2027).delete()  # as the admin's bulk delete does
+    assert not CalendarDay.objects.filter(calendar=calendar, date__year=2027).exists()
+    calendar.refresh_from_db()
+    snapshot = calendar_snapshot(calendar)
+    assert snapshot.is_working_day(date(2027, 3, 8))
+    assert not snapshot.is_working_day(date(2027, 1, 1))

@@ -10,7 +10,6 @@ import pytest
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.selectors import CatalogFilters, catalog_figures, procedure_search, versions_by_ids
 from motcua.catalog.tests.factories import FieldFactory, ProcedureVersionFactory
-from motcua.portal.templatetags.portal import highlight
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +91,3 @@ def test_catalog_figures_count_the_service_levels(catalog):
     figures = catalog_figures()
     assert (figures.published, figures.partial, figures.full) == (4, 2, 1)
     assert figures.partial_rate == 0.5 and figures.full_rate == 0.25 and figures.online_rate == 0.75
-
-
-def test_highlight_marks_matches_and_keeps_diacritics():
-    html = highlight("Thủ tục công nhận điểm du lịch", ["du", "lich"])
-    assert html == "Thủ tục công nhận điểm <mark>du</mark> <mark>lịch</mark>"
-    assert highlight("<script>đ</script>", ["d"]) == "&lt;script&gt;<mark>đ</mark>&lt;/script&gt;"

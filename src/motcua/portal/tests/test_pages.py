@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.catalog.tests.factories import FeeFactory, ProcedureVersionFactory, RequiredDocumentFactory
+from motcua.portal.templatetags.portal import dong, highlight
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,14 @@ def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, trave
     assert 'lang="vi"' in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_highlight_marks_matches_and_keeps_diacritics():
+    html = highlight("Thủ tục công nhận điểm du lịch", ["du", "lich"])
+    assert html == "Thủ tục công nhận điểm <mark>du</mark> <mark>lịch</mark>"
+    assert highlight("<script>đ</script>", ["d"]) == "&lt;script&gt;<mark>đ</mark>&lt;/script&gt;"
+
+
+def test_amounts_are_written_the_vietnamese_way():
+    assert dong(1500000) == "1.500.000 đ"
+    assert dong(0) == "0 đ"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from jsonschema import Draft202012Validator, SchemaError
 
 from motcua.catalog.constants import (
     ACCEPTED_FILE_TYPES,
@@ -162,6 +163,13 @@ class ProcedureVersion(TimeStampedModel):
                 errors["channels"] = _("Unknown channel %(value)s.") % {"value": value}
         if self.service_level != ServiceLevel.INFORMATION and Channel.ONLINE not in self.channels:
             errors["service_level"] = _("An online service level needs the online channel.")
+        if self.form_schema:
+            try:
+                Draft202012Validator.check_schema(self.form_schema)
+            except SchemaError as exc:
+                errors["form_schema"] = _("The online form is not a valid JSON Schema: %(error)s") % {
+                    "error": exc.message
+                }
         if errors:
             raise ValidationError(errors)
 

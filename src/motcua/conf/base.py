@@ -158,7 +158,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+# MOTCUA_STORAGE: a folder for uploaded documents (default MOTCUA_DATA_DIR/media).
+_storage = env("MOTCUA_STORAGE")
+if _storage.startswith("s3://"):
+    raise ImproperlyConfigured("MOTCUA_STORAGE=s3://… is not supported yet; give a folder path.")
+MEDIA_ROOT = Path(_storage).resolve() if _storage else DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

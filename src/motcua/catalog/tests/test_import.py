@@ -241,3 +241,27 @@ def test_export_then_import_gives_the_same_catalog(tmp_path, agency, fmt):
     Procedure.objects.all().delete()
     call_command("import_catalog", str(out))
     assert catalog_export() == before
+
+
+def test_an_invalid_online_form_definition_is_reported(tmp_path, agency):
+    path = write(
+        tmp_path,
+        "form.json",
+        json.dumps(
+            [
+                {
+                    "code": "1.001029",
+                    "name": "Karaoke",
+                    "field": "Văn hóa",
+                    "agency_code": "000.00.21.H13",
+                    "service_level": "partial",
+                    "channels": ["online"],
+                    "form_schema": {"type": "object", "properties": {"name": {"type": "text"}}},
+                }
+            ]
+        ),
+    )
+    with pytest.raises(CatalogImportError) as excinfo:
+        catalog_import(records_from_file(path)[1])
+    assert [(e.row, e.column) for e in excinfo.value.errors] == [(1, "form_schema")]
+    assert Procedure.objects.count() == 0

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.catalog.constants import (
     ACCEPTED_FILE_TYPES,
@@ -100,7 +101,12 @@ class CatalogImportError(DomainError):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__(
-            _("The file was not imported: %(n)s problem(s) to fix.") % {"n": len(errors)}
+            ngettext(
+                "The file was not imported: %(n)s problem to fix.",
+                "The file was not imported: %(n)s problems to fix.",
+                len(errors),
+            )
+            % {"n": len(errors)}
             + "\n"
             + "\n".join(str(e) for e in errors[:200])
         )
@@ -277,8 +283,8 @@ def _decimal(value: Any) -> Decimal:
         number = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(_("%(value)s is not a number") % {"value": text}) from exc
-    if number < 0 or not number.is_finite():
-        raise ValueError(_("the number cannot be negative"))
+    if not number.is_finite() or number < 0:
+        raise ValueError(_("enter a number of zero or more"))
     return number
 
 
@@ -500,8 +506,13 @@ def _national_list_record(
         return None
     agency = agency_codes.get(level, "")
     if not agency:
+        option = "--commune-agency" if level == ImplementationLevel.COMMUNE else "--agency"
         errors.append(
-            RowError(number, "cap_thuc_hien", _("no agency was given for %(level)s procedures") % {"level": level})
+            RowError(
+                number,
+                "cap_thuc_hien",
+                _("no agency was given for procedures of this level: name it with %(option)s") % {"option": option},
+            )
         )
     field_name, field_code = split_field(_text(row.get("linh_vuc")))
     if not field_name:

@@ -117,7 +117,7 @@ class ProcedureVersion(TimeStampedModel):
         _("demo values"),
         default=list,
         blank=True,
-        help_text=_("Fields filled with realistic demo values, not official data."),
+        help_text=_("Parts of this procedure filled with realistic demo values, not official data."),
     )
     search_text = models.TextField(_("search text"), editable=False, default="")
 

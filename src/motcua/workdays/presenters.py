@@ -30,12 +30,12 @@ def explanation_lines(explanation: DueExplanation) -> list[str]:
     lines = []
     if not e.received_on_working_day:
         lines.append(
-            _("Received %(moment)s, not a working day (%(reason)s): received on %(day)s.")
+            _("Received %(moment)s, not a working day (%(reason)s): counted as received on %(day)s.")
             % {"moment": _moment(e.received_at), "reason": _reason(e.received_day_reason), "day": _day(e.reception_day)}
         )
     elif e.after_cutoff:
         lines.append(
-            _("Received %(moment)s, after the %(cutoff)s cut-off: received on %(day)s.")
+            _("Received %(moment)s, after the %(cutoff)s cut-off: counted as received on %(day)s.")
             % {"moment": _moment(e.received_at), "cutoff": e.cutoff.strftime("%H:%M"), "day": _day(e.reception_day)}
         )
     else:
@@ -53,8 +53,8 @@ def explanation_lines(explanation: DueExplanation) -> list[str]:
     elif e.unit == "calendar_days":
         lines.append(
             ngettext(
-                "%(n)d day, counted from %(day)s; a last day off moves to the next working day.",
-                "%(n)d days, counted from %(day)s; a last day off moves to the next working day.",
+                "%(n)d day, counted from %(day)s; if the last day is a day off, the deadline moves to the next working day.",
+                "%(n)d days, counted from %(day)s; if the last day is a day off, the deadline moves to the next working day.",
                 int(e.amount),
             )
             % {"n": int(e.amount), "day": _day(e.counting_starts)}

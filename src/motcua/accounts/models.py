@@ -50,7 +50,9 @@ class Agency(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True, help_text=_("Untick instead of deleting: abolished agencies stay for old records."))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick instead of deleting: abolished agencies stay for old records.")
+    )
 
     class Meta:
         verbose_name = _("agency")

@@ -53,8 +53,10 @@ def explanation_lines(explanation: DueExplanation) -> list[str]:
     elif e.unit == "calendar_days":
         lines.append(
             ngettext(
-                "%(n)d day, counted from %(day)s; if the last day is a day off, the deadline moves to the next working day.",
-                "%(n)d days, counted from %(day)s; if the last day is a day off, the deadline moves to the next working day.",
+                "%(n)d day, counted from %(day)s; "
+                "if the last day is a day off, the deadline moves to the next working day.",
+                "%(n)d days, counted from %(day)s; "
+                "if the last day is a day off, the deadline moves to the next working day.",
                 int(e.amount),
             )
             % {"n": int(e.amount), "day": _day(e.counting_starts)}

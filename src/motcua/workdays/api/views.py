@@ -51,7 +51,8 @@ class DueQuerySerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("working_days" in attrs) == ("working_hours" in attrs):
-            raise serializers.ValidationError({"working_days": [_("Give exactly one of working_days or working_hours.")]})
+            message = _("Give exactly one of working_days or working_hours.")
+            raise serializers.ValidationError({"working_days": [message]})
         return attrs
 
 

@@ -589,7 +589,8 @@ def parse_document_text(text: str) -> list[DocumentRecord]:
         elif lowered.startswith("bản sao"):
             copy_kind = DocumentCopy.COPY
         name = re.sub(r"\s+-\s+\d+\s+bản (chính|sao)\s*$", "", part).strip()
-        mandatory = "(khi " not in lowered and "(cấp lần đầu)" not in lowered and "nếu có" not in lowered
+        # "(cấp lần đầu)", "(khi …)" name the case a document is required in; only "nếu có" makes it optional.
+        mandatory = "nếu có" not in lowered
         documents.append(DocumentRecord(name=name, copy_kind=copy_kind, mandatory=mandatory))
     return documents
 
@@ -613,7 +614,8 @@ def _national_detail_record(
     full = _text(row.get("toan_trinh_isfullprocess")).lower() == "true"
     fee_text = _text(row.get("phi_le_phi"))
     base.processing_time, base.processing_unit = parsed
-    base.processing_note = time_text
+    # The portal's summaries carry the names of its API fields in brackets: not for citizens.
+    base.processing_note = re.sub(r"\s*\((executionMethods|cases)\)", "", time_text)
     base.channels = sorted(channels, key=Channel.values.index)
     base.service_level = (
         ServiceLevel.FULL if full else ServiceLevel.PARTIAL if Channel.ONLINE in channels else ServiceLevel.INFORMATION

@@ -97,7 +97,7 @@ def test_token_endpoint_is_throttled():
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL", "DJANGO_"))}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "motcua.conf.base",

@@ -6,8 +6,10 @@ import unicodedata
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 register = template.Library()
@@ -57,6 +59,26 @@ def dong(amount: Decimal | int | None) -> str:
     return f"{int(amount):,}".replace(",", ".") + " đ"
 
 
+DEMO_FIELD_LABELS = {
+    "processing_time": _("processing time"),
+    "fees": _("fees"),
+    "documents": _("documents"),
+    "service_level": _("online service level"),
+    "channels": _("channels"),
+    "applicant_types": _("applicant types"),
+    "result_forms": _("result forms"),
+    "steps": _("internal process steps"),
+    "form_schema": _("online form"),
+}
+
+
+@register.filter
+def demo_labels(fields: list[str]) -> str:
+    """The names, in the active language, of the parts of a procedure filled with demo values."""
+    return ", ".join(str(DEMO_FIELD_LABELS.get(name, name)) for name in fields)
+
+
 @register.filter
 def percent(rate: float) -> str:
-    return f"{rate * 100:.2f} %"
+    """0.5064 → '50,64 %' in Vietnamese, '50.64 %' in English."""
+    return f"{number_format(round(rate * 100, 2), 2)} %"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.catalog.tests.factories import FeeFactory, ProcedureVersionFactory, RequiredDocumentFactory
-from motcua.portal.templatetags.portal import dong, highlight
+from motcua.portal.templatetags.portal import dong, highlight, percent
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,11 @@ def test_procedure_page_explains_the_due_date(client, travel, settings):
 
 def test_demo_values_are_announced(client):
     ProcedureVersionFactory(procedure__code="1.001029", demo_fields=["processing_time"])
-    page = client.get("/thu-tuc/1.001029/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Demo catalog" in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/thu-tuc/1.001029/").content.decode()
+    assert "Demo catalog" in page and "processing time" in page
+    ProcedureVersionFactory(procedure__code="1.001030")
+    assert "Demo catalog" not in client.get("/thu-tuc/1.001030/").content.decode()
 
 
 def test_unknown_procedure_is_a_404_page(client):
@@ -75,7 +78,8 @@ def test_unknown_procedure_is_a_404_page(client):
 
 
 def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, travel):
-    assert 'lang="vi"' in client.get("/").content.decode()
+    # An English browser alone does not switch the portal; the language form does.
+    assert 'lang="vi"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/").content.decode()
 
@@ -86,6 +90,18 @@ def test_highlight_marks_matches_and_keeps_diacritics():
     assert highlight("<script>đ</script>", ["d"]) == "&lt;script&gt;<mark>đ</mark>&lt;/script&gt;"
 
 
-def test_amounts_are_written_the_vietnamese_way():
+def test_amounts_and_rates_are_written_the_vietnamese_way():
+    from django.utils import translation
+
     assert dong(1500000) == "1.500.000 đ"
     assert dong(0) == "0 đ"
+    with translation.override("vi"):
+        assert percent(0.5063) == "50,63 %"
+    with translation.override("en"):
+        assert percent(0.5063) == "50.63 %"
+
+
+def test_api_errors_follow_the_clients_language(client):
+    vi = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="vi").json()["error"]["message"]
+    en = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"]
+    assert en.startswith("No procedure") and vi != en

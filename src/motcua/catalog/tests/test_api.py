@@ -79,3 +79,18 @@ def test_schema_and_docs_are_served(client):
         paths
     )
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_list_queries_do_not_grow_with_the_page(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n: int) -> int:
+        ProcedureVersionFactory.create_batch(n)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/procedures/", {"q": "thu tuc", "page_size": 100}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries_for(3)
+    many = queries_for(40)
+    assert few == many <= 3

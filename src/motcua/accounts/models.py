@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -180,6 +178,3 @@ class RoleAssignment(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-
-def is_valid_agency_code(code: str) -> bool:
-    return bool(re.fullmatch(agency_code_validator.regex, code))

@@ -32,6 +32,7 @@ PAGES = {
     "home": "/",
     "results": "/thu-tuc/?q=du+lich",
     "procedure": f"/thu-tuc/{TRAVEL_CODE}/",
+    "calendar": "/lich-lam-viec/?start=2026-11-19T10%3A20&working_days=5&year=2026",
 }
 
 
@@ -167,6 +168,17 @@ def test_phone_has_no_horizontal_scroll(mobile_page: Any, live_server: Any, scre
     assert width[1] == 390
     assert width[0] <= width[1], f"{name}: page is {width[0]}px wide on a {width[1]}px screen"
     # The search box stays usable on a phone.
-    if name != "procedure":
+    if name in {"home", "results"}:
         box = page.get_by_role("search").get_by_role("searchbox").bounding_box()
         assert box is not None and box["width"] >= 150
+
+
+def test_due_date_calculator(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/lich-lam-viec/?year=2026")
+    main = page.get_by_role("main")
+    main.locator("input[type=datetime-local]").fill("2026-11-19T10:20")
+    main.get_by_role("spinbutton").fill("5")
+    main.get_by_role("button").click()
+    result = main.get_by_role("status")
+    expect(result).to_contain_text("27/11/2026 17:00")
+    expect(result).to_contain_text("24/11/2026")  # Culture Day, not counted

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedure_list, name="procedure-list"),
     path("thu-tuc/<str:code>/", views.procedure_page, name="procedure-detail"),
+    path("lich-lam-viec/", views.calendar_page, name="calendar"),
 ]

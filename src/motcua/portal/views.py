@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.selectors import (
@@ -17,10 +18,47 @@ from motcua.catalog.selectors import (
     query_tokens,
     versions_by_ids,
 )
-from motcua.core.errors import NotFoundError
+from motcua.core.errors import DomainError, NotFoundError
+from motcua.portal.forms import DueDateForm
 from motcua.workdays.selectors import agency_calendar
 
 PAGE_SIZE = 20
+
+
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """A year's days off and make-up days, and a due-date calculator that explains its answer."""
+    form = DueDateForm(request.GET or None)
+    explanation = None
+    error = ""
+    agency = None
+    if form.is_valid():
+        agency = form.cleaned_data["agency"]
+        try:
+            explanation = agency_calendar(agency).explain(form.cleaned_data["start"], form.cleaned_data["working_days"])
+        except DomainError as exc:
+            error = str(exc.message)
+    try:
+        year = int(request.GET.get("year", "") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    calendar = agency_calendar(agency)
+    year = min(max(year, calendar.first_day.year), calendar.last_day.year)
+    days_off = sorted((d, name) for d, name in calendar.days_off.items() if d.year == year)
+    make_up = sorted((d, name) for d, name in calendar.extra_working_days.items() if d.year == year)
+    return render(
+        request,
+        "portal/calendar.html",
+        {
+            "form": form,
+            "explanation": explanation,
+            "error": error,
+            "year": year,
+            "years": range(calendar.first_day.year, calendar.last_day.year + 1),
+            "days_off": days_off,
+            "make_up_days": make_up,
+            "hours": calendar.hours,
+        },
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -105,3 +105,22 @@ def test_api_errors_follow_the_clients_language(client):
     vi = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="vi").json()["error"]["message"]
     en = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"]
     assert en.startswith("No procedure") and vi != en
+
+
+def test_calendar_page_lists_the_days_off_and_computes_a_due_date(client):
+    response = client.get("/lich-lam-viec/", {"year": 2026, "start": "2026-11-19T10:20", "working_days": 5})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ngày Văn hóa Việt Nam" in html and "17/02/2026" in html  # Culture Day, Tết
+    assert "22/08/2026" in html  # the make-up Saturday
+    assert response.context["explanation"].due_at.strftime("%d/%m/%Y %H:%M") == "27/11/2026 17:00"
+
+
+def test_calendar_page_with_bad_input_explains_what_to_fix(client):
+    response = client.get("/lich-lam-viec/", {"start": "tomorrow", "working_days": "-3", "year": "abc", "agency": "x"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"start", "working_days", "agency"}
+    assert response.context["explanation"] is None
+    outside = client.get("/lich-lam-viec/", {"start": "1999-01-04T09:00", "working_days": "3"})
+    assert outside.status_code == 200 and outside.context["error"]

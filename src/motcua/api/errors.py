@@ -29,7 +29,11 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return error_response(exc.code, str(exc.message), exc.status, exc.fields)
+        domain = error_response(exc.code, str(exc.message), exc.status, exc.fields)
+        current_status = getattr(exc, "current_status", None)
+        if current_status:  # a refused transition says where the dossier stands now
+            domain.data["error"]["current_status"] = current_status
+        return domain
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         return error_response("invalid", " ".join(exc.messages), status.HTTP_400_BAD_REQUEST, fields)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("v1/", include("motcua.catalog.api.urls")),
     path("v1/", include("motcua.workdays.api.urls")),
+    path("v1/", include("motcua.dossiers.api.urls")),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.api",
     "motcua.portal",
     "motcua.demo",
@@ -214,6 +215,7 @@ REST_FRAMEWORK = {
         "anon": env("MOTCUA_THROTTLE_ANON", "600/min"),
         "user": env("MOTCUA_THROTTLE_USER", "1200/min"),
         "auth_token": env("MOTCUA_THROTTLE_AUTH", "10/min"),
+        "lookup": env("MOTCUA_THROTTLE_LOOKUP", "30/min"),
     },
     "EXCEPTION_HANDLER": "motcua.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
@@ -228,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "motcua.dossiers.constants.Status",
+        "ApplicantKindEnum": "motcua.dossiers.constants.ApplicantKind",
+        "ServiceLevelEnum": "motcua.catalog.constants.ServiceLevel",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -249,4 +256,6 @@ MOTCUA_CALENDAR_FIRST_YEAR = int(env("MOTCUA_CALENDAR_FIRST_YEAR", "2010"))
 MOTCUA_CALENDAR_YEARS_AHEAD = int(env("MOTCUA_CALENDAR_YEARS_AHEAD", "6"))
 # The worker counts as stale when its last heartbeat is older than this.
 MOTCUA_WORKER_STALE_SECONDS = int(env("MOTCUA_WORKER_STALE_SECONDS", "60"))
+# Dossier codes (TT 01/2018 Art. 19): receiving agency's identifier code, YYMMDD, 4-digit daily sequence.
+MOTCUA_DOSSIER_CODE_FORMAT = env("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from motcua.dossiers.api.views import DossierActionView, DossierDetailView, DossierListView, LookupView
+
+urlpatterns = [
+    path("dossiers/", DossierListView.as_view(), name="api-dossier-list"),
+    path("dossiers/<str:code>/", DossierDetailView.as_view(), name="api-dossier-detail"),
+    path("dossiers/<str:code>/actions/<str:action>/", DossierActionView.as_view(), name="api-dossier-action"),
+    path("lookup/", LookupView.as_view(), name="api-lookup"),
+]

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from motcua.dossiers.api.serializers import (
+    DossierActionSerializer,
+    DossierCreateSerializer,
+    DossierDetailSerializer,
+    DossierListSerializer,
+    LookupSerializer,
+)
+from motcua.dossiers.constants import Action, Status
+from motcua.dossiers.permissions import roles_on_dossier
+from motcua.dossiers.selectors import dossier_for_user, dossier_list, dossier_public_lookup
+from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
+
+
+class DossierQuerySerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    procedure = serializers.RegexField(r"^\d{1,2}\.\d{6}$", required=False)
+    received_from = serializers.DateField(required=False)
+    received_to = serializers.DateField(required=False)
+
+
+def _detail(request: Request, code: str, http_status: int = status.HTTP_200_OK) -> Response:
+    dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    roles = roles_on_dossier(request.user, dossier)  # type: ignore[arg-type]
+    return Response(DossierDetailSerializer(dossier, context={"roles": roles}).data, status=http_status)
+
+
+class DossierListView(GenericAPIView):
+    """The dossiers the caller may see (a citizen their own, an official their agency's or unit's)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = DossierListSerializer
+
+    @extend_schema(parameters=[DossierQuerySerializer], tags=["dossiers"], operation_id="dossiers_list")
+    def get(self, request: Request) -> Response:
+        params = DossierQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = dossier_list(user=request.user, **params.validated_data)  # type: ignore[arg-type]
+        page = self.paginate_queryset(qs)
+        assert page is not None
+        return self.get_paginated_response(DossierListSerializer(page, many=True).data)
+
+    @extend_schema(request=DossierCreateSerializer, responses={201: DossierDetailSerializer}, tags=["dossiers"])
+    def post(self, request: Request) -> Response:
+        data = DossierCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dossier = dossier_create(
+            actor=request.user,  # type: ignore[arg-type]
+            procedure_code=values["procedure"],
+            applicant=ApplicantData(**values["applicant"]),
+            channel=values["channel"],
+            form_data=values.get("form_data"),
+            receiving_agency_code=values.get("receiving_agency", ""),
+        )
+        return _detail(request, dossier.code, status.HTTP_201_CREATED)
+
+
+class DossierDetailView(GenericAPIView):
+    """One dossier with its history (applicants do not see internal notes)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = DossierDetailSerializer
+    pagination_class = None
+
+    @extend_schema(tags=["dossiers"])
+    def get(self, request: Request, code: str) -> Response:
+        return _detail(request, code)
+
+
+class DossierActionView(GenericAPIView):
+    """One state transition. 409 with `current_status` when the action is stale or illegal."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = DossierActionSerializer
+    pagination_class = None
+
+    @extend_schema(
+        request=DossierActionSerializer,
+        responses={200: DossierDetailSerializer},
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=Action.values)],
+        tags=["dossiers"],
+    )
+    def post(self, request: Request, code: str, action: str) -> Response:
+        dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]  # 404 before anything else
+        data = DossierActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dossier_transition(
+            code=code,
+            action=action,
+            actor=request.user,  # type: ignore[arg-type]
+            note=values.get("note", ""),
+            internal_note=values.get("internal_note", ""),
+            new_due_at=values.get("new_due_at"),
+            unit_code=values.get("unit", ""),
+            expected_status=values.get("expected_status", ""),
+        )
+        return _detail(request, code)
+
+
+class LookupQuerySerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=64)
+    secret = serializers.CharField(max_length=16)
+
+
+class LookupView(GenericAPIView):
+    """Public status of a dossier from the code and the secret printed on the receipt; no personal data."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "lookup"
+    serializer_class = LookupSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[LookupQuerySerializer], tags=["dossiers"])
+    def get(self, request: Request) -> Response:
+        params = LookupQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        dossier = dossier_public_lookup(code=params.validated_data["code"], secret=params.validated_data["secret"])
+        return Response(LookupSerializer(dossier).data)

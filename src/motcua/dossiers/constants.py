@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Dossier statuses; `NATIONAL_CODE` maps each to the national portal's TrangThaiHoSo (DOMAIN.md §3.4)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting reception")
+    RECEIVED = "received", _("Received")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    IN_PROCESSING = "in_processing", _("In processing")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    PAYMENT_REQUESTED = "payment_requested", _("Payment requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    STOPPED = "stopped", _("Processing stopped")
+    PROCESSED = "processed", _("Processed, result ready")
+    RETURNED = "returned", _("Result returned")
+
+
+NATIONAL_CODE: dict[str, int | None] = {
+    Status.DRAFT: None,
+    Status.SUBMITTED: 1,
+    Status.RECEIVED: 2,
+    Status.NOT_ACCEPTED: 3,
+    Status.IN_PROCESSING: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.PAYMENT_REQUESTED: 6,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.PROCESSED: 9,
+    Status.RETURNED: 10,
+}
+
+FINAL_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    RECEIVE = "receive", _("Receive")
+    REFUSE_RECEPTION = "refuse_reception", _("Refuse at reception")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Request a supplement")
+    PROVIDE_SUPPLEMENT = "provide_supplement", _("Provide the supplement")
+    TRANSFER = "transfer", _("Transfer to the division")
+    REQUEST_PAYMENT = "request_payment", _("Request payment")
+    CONFIRM_PAYMENT = "confirm_payment", _("Confirm payment")
+    EXTEND = "extend", _("Apologise and set a new date")
+    APPROVE = "approve", _("Approve")
+    DENY = "deny", _("Refuse after appraisal")
+    RETURN_RESULT = "return_result", _("Return the result")
+    WITHDRAW = "withdraw", _("Withdraw")
+    STOP = "stop", _("Stop processing")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Stopped")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class SupplementStage(models.TextChoices):
+    RECEPTION = "reception", _("At reception")
+    APPRAISAL = "appraisal", _("During appraisal")

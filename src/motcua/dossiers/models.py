@@ -1,0 +1,193 @@
+"""The dossier (hồ sơ) aggregate: applicant, procedure version, timestamps, clock, transition log."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import id_number_validator, tax_code_validator
+from motcua.catalog.constants import Channel, ServiceLevel
+from motcua.dossiers.constants import ApplicantKind, Outcome, Status, SupplementStage
+
+
+def new_lookup_secret() -> str:
+    """Eight characters without look-alikes, printed on the receipt for the public lookup."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    lookup_secret = models.CharField(_("lookup secret"), max_length=16, default=new_lookup_secret, editable=False)
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    rule_version = models.CharField(
+        _("rule version"),
+        max_length=40,
+        default="118/2025",
+        help_text=_("The one-stop rules the dossier is governed by."),
+    )
+    competent_agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("competent agency"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    receiving_point = models.ForeignKey(
+        "accounts.ReceivingPoint",
+        verbose_name=_("receiving point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    processing_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("processing division"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account of the applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    online_level = models.CharField(
+        _("online level"), max_length=20, choices=ServiceLevel.choices, blank=True, help_text=_("Online dossiers only.")
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+    paused_from = models.CharField(_("status before the pause"), max_length=30, choices=Status.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+
+    applicant_kind = models.CharField(_("applicant"), max_length=20, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant's name"), max_length=255)
+    applicant_id_number = models.CharField(
+        _("citizen ID number"), max_length=12, blank=True, validators=[id_number_validator]
+    )
+    applicant_tax_code = models.CharField(_("tax code"), max_length=14, blank=True, validators=[tax_code_validator])
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    representative_name = models.CharField(_("representative or proxy"), max_length=255, blank=True)
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+
+    # Timestamps of DOMAIN.md §10 item 3.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received (complete) at"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("withdrawn, stopped or refused at"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(
+        _("period counted from"), null=True, blank=True, help_text=_("Reception, or the last complete supplement.")
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    extended_due_at = models.DateTimeField(_("new date after apology"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["competent_agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["processing_unit", "status"], name="dossier_unit_status"),
+            models.Index(fields=["owner", "-created_at"], name="dossier_owner_recent"),
+            models.Index(fields=["received_at"], name="dossier_received_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def effective_due_at(self) -> Any:
+        return self.extended_due_at or self.due_at
+
+    def clean(self) -> None:
+        if self.applicant_kind == ApplicantKind.ORGANISATION and not self.applicant_tax_code:
+            raise ValidationError({"applicant_tax_code": _("An organisation is identified by its tax code.")})
+        if self.channel == Channel.ONLINE and not self.online_level:
+            raise ValidationError({"online_level": _("An online dossier needs its online level.")})
+
+
+class DossierTransition(models.Model):
+    """One step of a dossier's life: append-only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=30, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=30, choices=Status.choices)
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(_("as"), max_length=40, blank=True)
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note for the applicant"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    due_at = models.DateTimeField(_("due date after this step"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier transition")
+        verbose_name_plural = _("dossier transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk:
+            raise ValidationError("Dossier transitions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError("Dossier transitions are append-only.")
+
+
+class DossierPause(models.Model):
+    """A wait for the applicant (supplement or payment), so that both the decree's count (restart)
+    and the national index's count (subtract the pause) can be computed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=30)  # the action that opened it
+    stage = models.CharField(_("stage"), max_length=20, choices=SupplementStage.choices, blank=True)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    items = models.TextField(_("what is asked"), blank=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.started_at:%d/%m/%Y}"
+
+
+class DossierCodeCounter(models.Model):
+    """The last sequence number given by an agency on a day (codes are unique under concurrent intake)."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"

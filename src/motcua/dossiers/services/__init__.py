@@ -1,0 +1,313 @@
+"""Writes to dossiers. `dossier_transition` is the only function that changes a dossier's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.constants import Role, UnitKind
+from motcua.accounts.models import Agency, Unit, User
+from motcua.catalog.constants import Channel, ServiceLevel
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.validation import normalise_vietnamese_phone
+from motcua.dossiers.constants import Action, Status, SupplementStage
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierPause, DossierTransition
+from motcua.dossiers.permissions import roles_on_dossier
+from motcua.dossiers.states import Clock, TransitionRefused, rule_for, target_status
+from motcua.workdays.selectors import agency_calendar
+
+
+class TransitionConflict(DomainError):
+    """A stale or illegal action: the API answers 409 with the dossier's current status."""
+
+    code = "transition-not-allowed"
+    status = 409
+
+    def __init__(self, message: str, *, current_status: str):
+        super().__init__(message)
+        self.current_status = current_status
+
+
+# --- dossier codes (DOMAIN.md §3.3) --------------------------------------------------------------
+
+
+def _next_sequence(agency: Agency, day: date) -> int:
+    """Atomically take the next number of `agency`'s `day` (one statement, safe under concurrency)."""
+    table = DossierCodeCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def dossier_code_next(agency: Agency, at: datetime) -> str:
+    """`<agency identifier>-YYMMDD-XXXX`, the sequence restarting every day (TT 01/2018 Art. 19)."""
+    day = timezone.localtime(at).date()
+    sequence = _next_sequence(agency, day)
+    return settings.MOTCUA_DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=sequence)
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    kind: str
+    name: str
+    id_number: str = ""
+    tax_code: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    representative_name: str = ""
+
+
+def _procedure_in_force(code: str, at: datetime) -> ProcedureVersion:
+    version = (
+        ProcedureVersion.objects.in_force(timezone.localtime(at).date())
+        .select_related("agency__calendar", "procedure")
+        .filter(procedure__code=code)
+        .first()
+    )
+    if version is None:
+        raise NotFoundError(
+            _("No procedure with code %(code)s is in force.") % {"code": code}, code="procedure-not-found"
+        )
+    return version
+
+
+def _desk_agency(user: User, preferred: str = "") -> Agency:
+    qs = Agency.objects.filter(role_assignments__user=user, role_assignments__role=Role.DESK_OFFICER)
+    if preferred:
+        qs = qs.filter(code=preferred)
+    agency = qs.distinct().first()
+    if agency is None:
+        raise PermissionDenied(_("Only a desk officer of the receiving agency can receive a dossier."))
+    return agency
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    actor: User,
+    procedure_code: str,
+    applicant: ApplicantData,
+    channel: str,
+    form_data: dict[str, Any] | None = None,
+    receiving_agency_code: str = "",
+    now: datetime | None = None,
+) -> Dossier:
+    """A citizen submits online, or a desk officer takes a complete paper dossier (received at once)."""
+    now = now or timezone.now()
+    version = _procedure_in_force(procedure_code, now)
+    is_desk = roles_on_dossier_creation(actor) == "desk"
+    if is_desk:
+        receiving = _desk_agency(actor, receiving_agency_code)
+        if channel not in (Channel.IN_PERSON, Channel.POSTAL):
+            raise ValidationError({"channel": [_("The desk receives dossiers in person or by post.")]})
+    else:
+        if channel != Channel.ONLINE:
+            raise ValidationError(
+                {"channel": [_("Applicants submit online; paper dossiers are received at the desk.")]}
+            )
+        if version.service_level == ServiceLevel.INFORMATION:
+            raise DomainError(_("This procedure is not offered online."), code="not-offered-online")
+        receiving = version.agency
+    dossier = Dossier(
+        procedure_version=version,
+        competent_agency=version.agency,
+        receiving_agency=receiving,
+        receiving_point=receiving.receiving_points.filter(is_active=True).first(),
+        owner=None if is_desk else actor,
+        channel=channel,
+        online_level=version.service_level if channel == Channel.ONLINE else "",
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_tax_code=applicant.tax_code,
+        applicant_phone=_phone(applicant.phone),
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        representative_name=applicant.representative_name,
+        form_data=form_data or {},
+        code="pending",
+    )
+    dossier.full_clean(exclude=["code", "procedure_version", "competent_agency", "receiving_agency", "owner"])
+    dossier.code = dossier_code_next(receiving, now)
+    dossier.save()
+    DossierTransition.objects.create(
+        dossier=dossier,
+        action=Action.SUBMIT,
+        from_status=Status.DRAFT,
+        to_status=Status.SUBMITTED,
+        actor=actor,
+        actor_role=Role.DESK_OFFICER if is_desk else Role.CITIZEN,
+        at=now,
+    )
+    if is_desk:
+        dossier = dossier_transition(code=dossier.code, action=Action.RECEIVE, actor=actor, now=now)
+    return dossier
+
+
+def _phone(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return normalise_vietnamese_phone(raw)
+    except ValidationError as exc:
+        raise ValidationError({"applicant_phone": exc.messages}) from exc
+
+
+def roles_on_dossier_creation(user: User) -> str:
+    if user.role_assignments.filter(role=Role.DESK_OFFICER).exists():
+        return "desk"
+    return "applicant"
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+def _due(dossier: Dossier, start: datetime) -> datetime | None:
+    version = dossier.procedure_version
+    if version.processing_time is None:
+        return None
+    calendar = agency_calendar(dossier.competent_agency)
+    return calendar.explain(start, float(version.processing_time), version.processing_unit).due_at
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    code: str,
+    action: str,
+    actor: User,
+    note: str = "",
+    internal_note: str = "",
+    new_due_at: datetime | None = None,
+    unit_code: str = "",
+    expected_status: str = "",
+    now: datetime | None = None,
+) -> Dossier:
+    """Take `action` on dossier `code` as `actor`: lock, check, apply, log. The only writer of status."""
+    now = now or timezone.now()
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "competent_agency__calendar")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFoundError(_("No dossier with code %(code)s.") % {"code": code}, code="dossier-not-found")
+    current = dossier.status
+    if expected_status and expected_status != current:
+        raise TransitionConflict(
+            _("The dossier changed in the meantime: it is now “%(status)s”.")
+            % {"status": dossier.get_status_display()},
+            current_status=current,
+        )
+    try:
+        rule = rule_for(action, current)
+    except TransitionRefused as exc:
+        raise TransitionConflict(
+            _("“%(action)s” cannot be done on a dossier that is “%(status)s”.")
+            % {
+                "action": Action(action).label if action in Action.values else action,
+                "status": dossier.get_status_display(),
+            },
+            current_status=current,
+        ) from exc
+    roles = roles_on_dossier(actor, dossier) & rule.roles
+    if not roles:
+        raise PermissionDenied(_("Your role does not allow this action on this dossier."))
+    if rule.needs_note and not note.strip():
+        raise ValidationError({"note": [_("Give the reason; the applicant will read it.")]})
+
+    if action == Action.TRANSFER:
+        unit = Unit.objects.filter(agency=dossier.competent_agency, code=unit_code, kind=UnitKind.DIVISION).first()
+        if unit is None:
+            raise ValidationError({"unit": [_("Choose a division of the competent agency.")]})
+        dossier.processing_unit = unit
+    target = target_status(rule, paused_from=dossier.paused_from)
+    _apply_clock(dossier, rule.clock, action=action, now=now, note=note, new_due_at=new_due_at)
+    if target in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED):
+        dossier.paused_from = current
+    elif current in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED):
+        dossier.paused_from = ""
+    if rule.outcome:
+        dossier.outcome = rule.outcome
+    _stamp(dossier, action, now)
+    dossier.status = target
+    dossier.save()
+    DossierTransition.objects.create(
+        dossier=dossier,
+        action=action,
+        from_status=current,
+        to_status=target,
+        actor=actor,
+        actor_role=sorted(roles)[0],
+        at=now,
+        note=note.strip(),
+        internal_note=internal_note.strip(),
+        due_at=dossier.effective_due_at,
+    )
+    return dossier
+
+
+def _stamp(dossier: Dossier, action: str, now: datetime) -> None:
+    if action == Action.TRANSFER:
+        dossier.transferred_at = now
+    elif action in (Action.APPROVE, Action.DENY):
+        dossier.processed_at = now
+    elif action == Action.RETURN_RESULT:
+        dossier.returned_at = now
+    elif action in (Action.WITHDRAW, Action.STOP, Action.REFUSE_RECEPTION):
+        dossier.ended_at = now
+
+
+def _apply_clock(
+    dossier: Dossier, clock: Clock, *, action: str, now: datetime, note: str, new_due_at: datetime | None
+) -> None:
+    if clock == Clock.START:
+        dossier.received_at = dossier.clock_started_at = now
+        dossier.due_at = _due(dossier, now)
+    elif clock == Clock.PAUSE:
+        stage = SupplementStage.RECEPTION if dossier.status == Status.SUBMITTED else SupplementStage.APPRAISAL
+        DossierPause.objects.create(dossier=dossier, reason=action, stage=stage, started_at=now, items=note)
+    elif clock in (Clock.RESTART, Clock.RESUME):
+        pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
+        if pause is not None:
+            pause.ended_at = now
+            pause.save(update_fields=["ended_at"])
+        # A supplement during appraisal restarts the period from zero (Decree 61/2018 Art. 19(4)).
+        if clock == Clock.RESTART and pause is not None and pause.stage == SupplementStage.APPRAISAL:
+            dossier.clock_started_at = now
+            dossier.due_at = _due(dossier, now)
+            dossier.extended_due_at = None
+    elif clock == Clock.EXTEND:
+        if dossier.extended_due_at is not None:
+            raise DomainError(
+                _("The date has already been extended once; it cannot be extended again."), code="already-extended"
+            )
+        if new_due_at is None or dossier.due_at is None or new_due_at <= dossier.due_at:
+            raise ValidationError({"new_due_at": [_("Give a new date after the current due date.")]})
+        if now.astimezone(dossier.due_at.tzinfo).date() >= dossier.due_at.date():
+            raise DomainError(
+                _("The apology and new date must be issued at least one day before the due date."),
+                code="extension-too-late",
+            )
+        dossier.extended_due_at = new_due_at

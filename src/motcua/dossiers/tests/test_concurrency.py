@@ -1,0 +1,75 @@
+"""Concurrent officials on PostgreSQL: one winner per action, codes distinct and consecutive."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from motcua.dossiers.constants import Action, Status
+from motcua.dossiers.models import Dossier, DossierTransition
+from motcua.dossiers.services import ApplicantData, TransitionConflict, dossier_create, dossier_transition
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL (DATABASE_URL)"),
+]
+APPLICANT = ApplicantData(kind="person", name="Trần Thị Bích", id_number="094190005678")
+
+
+def run_in_threads(count: int, work) -> list[object]:
+    results: list[object] = [None] * count
+    barrier = threading.Barrier(count)
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_twenty_concurrent_intakes_get_twenty_consecutive_codes(office):
+    results = run_in_threads(
+        20,
+        lambda i: dossier_create(
+            actor=office.desk, procedure_code="2.001628", applicant=APPLICANT, channel="in_person"
+        ),
+    )
+    assert all(isinstance(r, Dossier) for r in results), results
+    sequences = sorted(int(r.code.rsplit("-", 1)[1]) for r in results)
+    assert sequences == list(range(1, 21))
+
+
+def test_twenty_officials_acting_at_once_leave_one_valid_story(office):
+    dossier = dossier_create(actor=office.desk, procedure_code="2.001628", applicant=APPLICANT, channel="in_person")
+    dossier_transition(code=dossier.code, action=Action.TRANSFER, actor=office.desk, unit_code="QLDL")
+    actions = [Action.APPROVE, Action.DENY, Action.STOP, Action.EXTEND] * 5
+
+    def work(i: int) -> object:
+        return dossier_transition(
+            code=dossier.code, action=actions[i], actor=office.leader, note=f"lý do {i}", new_due_at=None
+        )
+
+    results = run_in_threads(20, work)
+    winners = [r for r in results if isinstance(r, Dossier)]
+    assert len(winners) == 1, results
+    losers = [r for r in results if not isinstance(r, Dossier)]
+    assert all(isinstance(r, TransitionConflict | Exception) for r in losers)
+    final = Dossier.objects.get(pk=dossier.pk)
+    assert final.status in (Status.PROCESSED, Status.STOPPED)
+    log = list(DossierTransition.objects.filter(dossier=final).values_list("from_status", "to_status"))
+    assert log[-1][1] == final.status
+    assert len(log) == 4  # submit, receive, transfer, and the one winner
+    # The story is a chain: each step starts where the previous ended.
+    assert all(log[i][1] == log[i + 1][0] for i in range(len(log) - 1))

@@ -1,0 +1,224 @@
+"""The life of a dossier through the API: desk → division → leader → desk, with the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from motcua.dossiers.models import Dossier, DossierPause, DossierTransition
+from motcua.workdays.domain import VIETNAM
+
+APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "092085001234", "phone": "0931015119"}
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def act(user, code, action, **data):
+    return api(user).post(f"/api/v1/dossiers/{code}/actions/{action}/", data, format="json")
+
+
+def at(year: int, month: int, day: int, hour: int, minute: int) -> time_machine.travel:
+    return time_machine.travel(datetime(year, month, day, hour, minute, tzinfo=VIETNAM), tick=False)
+
+
+def intake(office, **extra):
+    payload = {"procedure": "2.001628", "channel": "in_person", "applicant": APPLICANT, **extra}
+    response = api(office.desk).post("/api/v1/dossiers/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_paper_intake_gets_a_code_and_a_due_date(office):
+    with at(2026, 11, 19, 10, 20):
+        body = intake(office)
+    assert body["code"] == "000.00.21.H13-261119-0001"
+    assert body["status"] == "received" and body["national_status"] == 2
+    assert body["due_at"] == "2026-11-27T17:00:00+07:00"  # 5 working days, 24/11 is a holiday
+    assert len(body["lookup_secret"]) == 8
+    with at(2026, 11, 19, 11, 0):
+        assert intake(office)["code"] == "000.00.21.H13-261119-0002"
+    with at(2026, 11, 20, 8, 0):
+        assert intake(office)["code"] == "000.00.21.H13-261120-0001"
+
+
+def test_the_whole_path_with_a_supplement_that_restarts_the_clock(office):
+    with at(2026, 11, 19, 10, 20):
+        code = intake(office)["code"]
+    with at(2026, 11, 19, 14, 0):
+        assert act(office.desk, code, "transfer", unit="QLDL").status_code == 200
+    with at(2026, 11, 20, 9, 0):
+        response = act(office.desk, code, "request_supplement", note="Thiếu bản sao giấy chứng nhận ký quỹ.")
+        assert response.json()["status"] == "supplement_requested"
+    with at(2026, 11, 25, 9, 0):
+        response = act(office.desk, code, "provide_supplement")
+    body = response.json()
+    assert body["status"] == "in_processing"
+    # Restarted from zero on 25/11: 26, 27, 30/11, 1, 2/12.
+    assert body["due_at"] == "2026-12-02T17:00:00+07:00"
+    pause = DossierPause.objects.get(dossier__code=code)
+    assert (pause.stage, pause.ended_at.astimezone(VIETNAM).day) == ("appraisal", 25)
+    with at(2026, 11, 27, 9, 0):
+        assert act(office.leader, code, "approve").json()["status"] == "processed"
+    with at(2026, 11, 30, 9, 0):
+        body = act(office.desk, code, "return_result").json()
+    assert body["status"] == "returned" and body["national_status"] == 10
+    assert [h["action"] for h in body["history"]] == [
+        "submit",
+        "receive",
+        "transfer",
+        "request_supplement",
+        "provide_supplement",
+        "approve",
+        "return_result",
+    ]
+
+
+def test_a_supplement_at_reception_does_not_start_the_clock(office):
+    client = api(office.citizen)
+    with at(2026, 11, 19, 9, 0):
+        code = client.post(
+            "/api/v1/dossiers/", {"procedure": "2.001628", "channel": "online", "applicant": APPLICANT}, format="json"
+        ).json()["code"]
+        act(office.desk, code, "request_supplement", note="Ảnh chụp giấy tờ bị mờ.")
+    with at(2026, 11, 23, 9, 0):
+        assert act(office.citizen, code, "provide_supplement").json()["status"] == "submitted"
+        body = act(office.desk, code, "receive").json()
+    # Counted from 23/11 (24/11 is a holiday): 25, 26, 27, 30/11, 1/12.
+    assert body["status"] == "received" and body["due_at"] == "2026-12-01T17:00:00+07:00"
+
+
+def test_an_illegal_or_stale_action_is_a_409_with_the_current_status(office):
+    code = intake(office)["code"]
+    response = act(office.leader, code, "approve")
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "transition-not-allowed",
+        "message": response.json()["error"]["message"],
+        "fields": {},
+        "current_status": "received",
+    }
+    stale = act(office.desk, code, "transfer", unit="QLDL", expected_status="submitted")
+    assert stale.status_code == 409 and stale.json()["error"]["current_status"] == "received"
+    assert Dossier.objects.get(code=code).status == "received"
+
+
+def test_the_wrong_role_or_unit_cannot_act(office):
+    code = intake(office)["code"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    assert act(office.specialist, code, "approve").status_code == 403  # only the leader approves
+    assert act(office.other_specialist, code, "request_payment").status_code == 404  # cannot even see it
+    assert act(office.stranger, code, "withdraw").status_code == 404
+    assert DossierTransition.objects.filter(dossier__code=code).count() == 3
+
+
+def test_reasons_and_units_are_required(office):
+    code = intake(office)["code"]
+    missing_unit = act(office.desk, code, "transfer")
+    assert missing_unit.status_code == 400 and "unit" in missing_unit.json()["error"]["fields"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    no_reason = act(office.leader, code, "deny")
+    assert no_reason.status_code == 400 and "note" in no_reason.json()["error"]["fields"]
+    assert Dossier.objects.get(code=code).status == "in_processing"
+
+
+def test_apology_and_new_date_once_and_in_time(office):
+    with at(2026, 11, 19, 10, 20):
+        code = intake(office)["code"]
+        act(office.desk, code, "transfer", unit="QLDL")
+    with at(2026, 11, 27, 9, 0):  # the due day itself: too late to apologise
+        late = act(office.leader, code, "extend", note="Cần thẩm định thực tế.", new_due_at="2026-12-04T17:00:00+07:00")
+        assert late.status_code == 400 and late.json()["error"]["code"] == "extension-too-late"
+    with at(2026, 11, 26, 9, 0):
+        body = act(office.leader, code, "extend", note="Cần thẩm định thực tế.", new_due_at="2026-12-04T17:00:00+07:00")
+        assert body.json()["due_at"] == "2026-12-04T17:00:00+07:00"
+        again = act(office.leader, code, "extend", note="Lần nữa.", new_due_at="2026-12-10T17:00:00+07:00")
+        assert again.status_code == 400 and again.json()["error"]["code"] == "already-extended"
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.due_at.astimezone(VIETNAM).day == 27  # the original date is kept
+
+
+def test_citizens_see_their_own_dossiers_without_internal_notes(office):
+    client = api(office.citizen)
+    code = client.post(
+        "/api/v1/dossiers/", {"procedure": "2.001628", "channel": "online", "applicant": APPLICANT}, format="json"
+    ).json()["code"]
+    act(office.desk, code, "receive", internal_note="Đã gọi điện xác minh.")
+    mine = client.get("/api/v1/dossiers/").json()
+    assert [d["code"] for d in mine["results"]] == [code]
+    detail = client.get(f"/api/v1/dossiers/{code}/").json()
+    assert all("internal_note" not in h for h in detail["history"])
+    assert detail["allowed_actions"] == ["withdraw"]
+    official = api(office.desk).get(f"/api/v1/dossiers/{code}/").json()
+    assert official["history"][-1]["internal_note"] == "Đã gọi điện xác minh."
+    assert api(office.stranger).get("/api/v1/dossiers/").json()["count"] == 0
+    assert api(office.foreign_desk).get(f"/api/v1/dossiers/{code}/").status_code == 404
+
+
+def test_division_sees_only_what_was_handed_to_it(office):
+    code = intake(office)["code"]
+    assert api(office.specialist).get("/api/v1/dossiers/").json()["count"] == 0
+    act(office.desk, code, "transfer", unit="QLDL")
+    assert api(office.specialist).get("/api/v1/dossiers/").json()["count"] == 1
+    assert api(office.other_specialist).get("/api/v1/dossiers/").json()["count"] == 0
+    assert api(office.leader).get("/api/v1/dossiers/", {"status": "in_processing"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("applicant", "field"),
+    [
+        ({**APPLICANT, "id_number": "12345"}, "id_number"),
+        ({**APPLICANT, "phone": "12"}, "phone"),
+        ({**APPLICANT, "kind": "organisation"}, "applicant_tax_code"),
+        ({**APPLICANT, "name": ""}, "name"),
+    ],
+)
+def test_bad_applicant_data_is_refused_and_nothing_is_written(office, applicant, field):
+    response = api(office.desk).post(
+        "/api/v1/dossiers/", {"procedure": "2.001628", "channel": "in_person", "applicant": applicant}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in str(response.json()["error"]["fields"])
+    assert Dossier.objects.count() == 0
+
+
+def test_citizens_cannot_file_paper_dossiers_or_unknown_procedures(office):
+    client = api(office.citizen)
+    paper = client.post(
+        "/api/v1/dossiers/", {"procedure": "2.001628", "channel": "in_person", "applicant": APPLICANT}, format="json"
+    )
+    assert paper.status_code == 400
+    unknown = client.post(
+        "/api/v1/dossiers/", {"procedure": "9.999999", "channel": "online", "applicant": APPLICANT}, format="json"
+    )
+    assert unknown.status_code == 404
+    assert Dossier.objects.count() == 0
+
+
+def test_public_lookup_shows_no_personal_data(office):
+    body = intake(office)
+    client = APIClient()
+    response = client.get("/api/v1/lookup/", {"code": body["code"], "secret": body["lookup_secret"].lower()})
+    assert response.status_code == 200
+    public = response.json()
+    assert public["status"] == "received" and public["due_at"] == body["due_at"]
+    text = str(public)
+    assert "Nguyễn" not in text and "0931015119" not in text and "092085001234" not in text
+    wrong = client.get("/api/v1/lookup/", {"code": body["code"], "secret": "WRONG123"})
+    assert wrong.status_code == 404
+
+
+def test_public_lookup_is_rate_limited(office):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = APIClient()
+    statuses = [client.get("/api/v1/lookup/", {"code": "x", "secret": "y"}).status_code for _ in range(31)]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+    cache.clear()

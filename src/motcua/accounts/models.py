@@ -177,4 +177,3 @@ class RoleAssignment(TimeStampedModel):
             errors["agency"] = _("Citizens and organisation representatives are not scoped to an agency.")
         if errors:
             raise ValidationError(errors)
-

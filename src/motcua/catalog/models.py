@@ -19,7 +19,7 @@ from motcua.catalog.constants import (
     StepActor,
 )
 from motcua.core.models import TimeStampedModel
-from motcua.core.validation import fold
+from motcua.core.validation import search_words
 from motcua.workdays.constants import PeriodUnit
 
 # National procedure codes look like 1.001234 or 2.002839.
@@ -152,9 +152,13 @@ class ProcedureVersion(TimeStampedModel):
         return self.service_level in (ServiceLevel.PARTIAL, ServiceLevel.FULL)
 
     def compute_search_text(self) -> str:
-        """First line: the folded name (used for ranking); second: code, field and result."""
+        """` name words \n code field result `: folded words, each preceded by a space.
+
+        A query word matches where `" " + word` occurs (at the start of a word: `du` finds
+        "du lịch", not "dự án"); the part before the line break is the name, used for ranking.
+        """
         rest = [self.procedure.code, self.field.name if self.field_id else "", self.result_name]
-        return fold(self.name) + "\n" + fold(" ".join(p for p in rest if p))
+        return f" {' '.join(search_words(self.name))} \n {' '.join(search_words(' '.join(rest)))} "
 
     def clean(self) -> None:
         errors: dict[str, object] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.models import Fee, ProcedureVersion, RequiredDocument
 from motcua.core.errors import NotFoundError
-from motcua.core.validation import fold
+from motcua.core.validation import search_words
 
 MAX_QUERY_TOKENS = 12
 
@@ -24,25 +24,30 @@ def versions_in_force(on: date | None = None) -> QuerySet[ProcedureVersion]:
 
 def query_tokens(q: str) -> list[str]:
     """Folded words of a search query (diacritics, case and Unicode form ignored)."""
-    return re.findall(r"[a-z0-9.]+", fold(q))[:MAX_QUERY_TOKENS]
+    return search_words(q)[:MAX_QUERY_TOKENS]
 
 
-def _score(tokens: list[str], phrase: str, code: str, search_text: str) -> float:
-    name, _sep, rest = search_text.partition("\n")
-    score = 0.0
-    if phrase == code:
-        score += 100
-    if phrase and phrase in name:
-        score += 20 + (10 if name.startswith(phrase) or name.startswith("thu tuc " + phrase) else 0)
-    words = set(name.split())
-    for token in tokens:
-        if token in words:
-            score += 3
-        elif token in name:
-            score += 1
-        elif token in rest:
-            score += 0.5
-    return score - len(name) / 1000
+def _ranker(tokens: list[str], phrase: str) -> Callable[[str, str], float]:
+    """The score of a row (code, search_text): the code itself, the phrase in the name, whole words,
+    then word starts; shorter names first. Higher is better."""
+    words = [(f" {token} ", f" {token}") for token in tokens]
+    lead = (f" {phrase}", f" thu tuc {phrase}")
+
+    def score(code: str, search_text: str) -> float:
+        name, _sep, rest = search_text.partition("\n")
+        value = 100.0 if phrase == code else 0.0
+        if lead[0] in name:
+            value += 20 + (10 if name.startswith(lead) else 0)
+        for whole, start in words:
+            if whole in name:
+                value += 3
+            elif start in name:
+                value += 2
+            elif start in rest:
+                value += 0.5
+        return value - len(name) / 1000
+
+    return score
 
 
 @dataclass(frozen=True)
@@ -66,16 +71,16 @@ def procedure_search(filters: CatalogFilters, *, on: date | None = None) -> list
     if not tokens:
         return list(qs.order_by("procedure__code").values_list("id", flat=True))
     for token in tokens:
-        qs = qs.filter(search_text__contains=token)
-    phrase = " ".join(tokens)
+        qs = qs.filter(search_text__contains=f" {token}")  # at the start of a word
+    score = _ranker(tokens, " ".join(tokens))
     rows = qs.values_list("id", "procedure__code", "search_text")
-    ranked = sorted(rows, key=lambda row: (-_score(tokens, phrase, row[1], row[2]), row[1]))
+    ranked = sorted(rows, key=lambda row: (-score(row[1], row[2]), row[1]))
     return [row[0] for row in ranked]
 
 
 def versions_by_ids(ids: list[int]) -> list[ProcedureVersion]:
     """The versions with `ids`, in that order, with what a list shows."""
-    found = ProcedureVersion.objects.select_related("procedure", "field", "agency").in_bulk(ids)
+    found = ProcedureVersion.objects.select_related("procedure", "field", "agency").order_by().in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 

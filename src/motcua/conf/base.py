@@ -119,6 +119,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
+            "CONN_MAX_AGE": 60,  # reuse the connection (and its WAL set-up) across requests
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock
                 # at BEGIN so two writers queue instead of failing with "database is locked".

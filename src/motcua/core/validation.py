@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -27,3 +28,8 @@ def fold(text: str) -> str:
     `du lich`, `DU LỊCH` and `du lịch` (NFC or NFD) all fold to `du lich`.
     """
     return " ".join(unidecode(unicodedata.normalize("NFC", text)).lower().split())
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of `text` for search: letters, digits and the dots of codes like 1.001029."""
+    return re.findall(r"[a-z0-9]+(?:\.[a-z0-9]+)*", fold(text))

@@ -50,7 +50,7 @@ def test_motcua_csv_creates_procedures_with_documents_and_fees(tmp_path, agency)
     assert [f.amount for f in version.fees.all()] == [Decimal("4000000")]
     assert [d.name for d in version.documents.all()] == ["Đơn đề nghị", "Bản sao giấy chứng nhận"]
     assert version.field.name == "Văn hóa"
-    assert version.search_text.startswith("thu tuc cap giay phep karaoke")
+    assert version.search_text.startswith(" thu tuc cap giay phep karaoke ")
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(tmp_path, agency):

@@ -68,6 +68,12 @@ def test_every_word_must_match(catalog):
     assert names(CatalogFilters(q="karaoke hotel")) == []
 
 
+def test_words_match_where_they_start_not_inside_other_words(catalog):
+    ProcedureVersionFactory(name="Thủ tục thẩm định dự án xây dựng")
+    assert names(CatalogFilters(q="ich")) == []  # inside "lịch", not a word
+    assert names(CatalogFilters(q="xay dun")) == ["Thủ tục thẩm định dự án xây dựng"]  # a word being typed
+
+
 def test_d_with_stroke_folds_to_d(catalog):
     assert names(CatalogFilters(q="dang ky le hoi")) == ["Thủ tục đăng ký tổ chức lễ hội"]
 

@@ -33,9 +33,10 @@ def highlight(text: str, tokens: list[str]) -> SafeString:
     for token in tokens:
         start = folded.find(token)
         while start != -1:
-            for position in range(start, start + len(token)):
-                marked[owner[position]] = True
-            start = folded.find(token, start + len(token))
+            if start == 0 or not folded[start - 1].isalnum():  # where a word starts, as search matches
+                for position in range(start, start + len(token)):
+                    marked[owner[position]] = True
+            start = folded.find(token, start + 1)
     html: list[str] = []
     open_mark = False
     for char, is_marked in zip(text, marked, strict=True):

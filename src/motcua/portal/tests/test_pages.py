@@ -88,6 +88,8 @@ def test_highlight_marks_matches_and_keeps_diacritics():
     html = highlight("Thủ tục công nhận điểm du lịch", ["du", "lich"])
     assert html == "Thủ tục công nhận điểm <mark>du</mark> <mark>lịch</mark>"
     assert highlight("<script>đ</script>", ["d"]) == "&lt;script&gt;<mark>đ</mark>&lt;/script&gt;"
+    # Only where a word starts, as the search matches: "ich" is inside "lịch", not a word of its own.
+    assert highlight("Thủ tục du lịch", ["ich", "uc"]) == "Thủ tục du lịch"
 
 
 def test_amounts_and_rates_are_written_the_vietnamese_way():

@@ -21,5 +21,5 @@ urlpatterns = [
 handler404 = "motcua.core.views.page_not_found"
 handler500 = "motcua.core.views.server_error"
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.DEBUG:  # public catalog templates only; dossier documents live elsewhere
+    urlpatterns += [path("media/catalog/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "catalog"})]

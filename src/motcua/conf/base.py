@@ -167,6 +167,8 @@ _storage = env("MOTCUA_STORAGE")
 if _storage.startswith("s3://"):
     raise ImproperlyConfigured("MOTCUA_STORAGE=s3://… is not supported yet; give a folder path.")
 MEDIA_ROOT = Path(_storage).resolve() if _storage else DATA_DIR / "media"
+# Dossier documents: never under MEDIA_ROOT, never served without a permission check.
+MOTCUA_PRIVATE_DIR = Path(env("MOTCUA_PRIVATE_DIR", str(DATA_DIR / "private"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,3 +263,4 @@ MOTCUA_WORKER_STALE_SECONDS = int(env("MOTCUA_WORKER_STALE_SECONDS", "60"))
 # Dossier codes (TT 01/2018 Art. 19): receiving agency's identifier code, YYMMDD, 4-digit daily sequence.
 MOTCUA_DOSSIER_CODE_FORMAT = env("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))

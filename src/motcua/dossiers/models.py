@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -191,3 +193,52 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+private_storage = FileSystemStorage(location=settings.MOTCUA_PRIVATE_DIR, base_url=None)
+
+
+class DossierDocument(models.Model):
+    """A file of a dossier, kept outside the public folders and served only after a permission check."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    required_document = models.ForeignKey(
+        "catalog.RequiredDocument",
+        verbose_name=_("for the required document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierAccessLog(models.Model):
+    """An official read a dossier's personal data or a document (who, what, when)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="access_log")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(_("what"), max_length=100)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from motcua.catalog.api.serializers import AgencyRefSerializer
 from motcua.catalog.constants import Channel
 from motcua.dossiers.constants import NATIONAL_CODE, ApplicantKind, Status
-from motcua.dossiers.models import Dossier, DossierTransition
+from motcua.dossiers.models import Dossier, DossierDocument, DossierTransition
 from motcua.dossiers.states import allowed_actions
 
 
@@ -79,6 +80,17 @@ class DossierListSerializer(serializers.ModelSerializer[Dossier]):
         return NATIONAL_CODE[obj.status]
 
 
+class DocumentSerializer(serializers.ModelSerializer[DossierDocument]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DossierDocument
+        fields = ["id", "original_name", "required_document", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj: DossierDocument) -> str:
+        return reverse("api-dossier-document", args=[obj.dossier.code, obj.pk])
+
+
 class TransitionSerializer(serializers.ModelSerializer[DossierTransition]):
     class Meta:
         model = DossierTransition
@@ -94,6 +106,7 @@ class OfficialTransitionSerializer(TransitionSerializer):
 
 class DossierDetailSerializer(DossierListSerializer):
     history = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     processing_unit = serializers.CharField(source="processing_unit.name", allow_null=True, default=None)
 
@@ -115,6 +128,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "returned_at",
             "ended_at",
             "clock_started_at",
+            "documents",
             "history",
             "allowed_actions",
         ]

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from motcua.core.errors import DomainError, NotFoundError
 from motcua.dossiers.api.serializers import (
+    DocumentSerializer,
     DossierActionSerializer,
     DossierCreateSerializer,
     DossierDetailSerializer,
@@ -20,7 +26,13 @@ from motcua.dossiers.api.serializers import (
 from motcua.dossiers.constants import Action, Status
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.selectors import dossier_for_user, dossier_list, dossier_public_lookup
-from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
+from motcua.dossiers.services import (
+    ApplicantData,
+    dossier_access_record,
+    dossier_create,
+    dossier_document_add,
+    dossier_transition,
+)
 
 
 class DossierQuerySerializer(serializers.Serializer[Any]):
@@ -33,6 +45,7 @@ class DossierQuerySerializer(serializers.Serializer[Any]):
 def _detail(request: Request, code: str, http_status: int = status.HTTP_200_OK) -> Response:
     dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
     roles = roles_on_dossier(request.user, dossier)  # type: ignore[arg-type]
+    dossier_access_record(dossier=dossier, user=request.user, what="dossier")  # type: ignore[arg-type]
     return Response(DossierDetailSerializer(dossier, context={"roles": roles}).data, status=http_status)
 
 
@@ -131,3 +144,65 @@ class LookupView(GenericAPIView):
         params.is_valid(raise_exception=True)
         dossier = dossier_public_lookup(code=params.validated_data["code"], secret=params.validated_data["secret"])
         return Response(LookupSerializer(dossier).data)
+
+
+class DocumentUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(max_length=200, allow_empty_file=True)
+    required_document = serializers.IntegerField(required=False, help_text="id of one of the procedure's documents")
+
+
+class DossierDocumentListView(GenericAPIView):
+    """Attach a file (PDF, JPEG or PNG, checked by content) to a dossier."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    serializer_class = DocumentUploadSerializer
+    pagination_class = None
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+        tags=["dossiers"],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+        # Refuse an oversized body before reading it.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.MOTCUA_UPLOAD_MAX_BYTES + 64 * 1024:
+            raise DomainError(
+                _("The file is too large: files may be at most %(limit)s MB.")
+                % {"limit": round(settings.MOTCUA_UPLOAD_MAX_BYTES / 1_048_576, 1)},
+                code="too-large",
+            )
+        data = DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = dossier_document_add(
+            code=code,
+            actor=request.user,  # type: ignore[arg-type]
+            file=data.validated_data["file"],
+            required_document_id=data.validated_data.get("required_document"),
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DossierDocumentView(GenericAPIView):
+    """Download a document of a dossier the caller may see; officials leave an access record."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["dossiers"])
+    def get(self, request: Request, code: str, document_id: int) -> FileResponse:
+        dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+        document = dossier.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFoundError(_("This dossier has no such document."), code="document-not-found")
+        dossier_access_record(dossier=dossier, user=request.user, what=f"document {document.pk}")  # type: ignore[arg-type]
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

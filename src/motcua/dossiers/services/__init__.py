@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +20,17 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.dossiers.constants import Action, Status, SupplementStage
-from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierPause, DossierTransition
+from motcua.dossiers.models import (
+    Dossier,
+    DossierAccessLog,
+    DossierCodeCounter,
+    DossierDocument,
+    DossierPause,
+    DossierTransition,
+)
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.states import Clock, TransitionRefused, rule_for, target_status
+from motcua.dossiers.uploads import check_upload, storage_name
 from motcua.workdays.selectors import agency_calendar
 
 
@@ -311,3 +320,62 @@ def _apply_clock(
                 code="extension-too-late",
             )
         dossier.extended_due_at = new_due_at
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+UPLOAD_ROLES: dict[str, set[str]] = {
+    # who may add files, and while the dossier is in which status
+    Role.CITIZEN: {Status.DRAFT, Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED},
+    Role.DESK_OFFICER: {Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED},
+}
+
+
+@transaction.atomic
+def dossier_document_add(
+    *, code: str, actor: User, file: UploadedFile, required_document_id: int | None = None
+) -> DossierDocument:
+    """Attach one checked file to a dossier, for one of its procedure's required documents."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(code=code)
+    roles = roles_on_dossier(actor, dossier)
+    if not any(dossier.status in UPLOAD_ROLES.get(role, ()) for role in roles):
+        raise PermissionDenied(_("Documents cannot be added to this dossier now, or not by you."))
+    if dossier.documents.count() >= settings.MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER:
+        raise ValidationError(
+            {"file": [_("A dossier holds at most %(n)s files.") % {"n": settings.MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER}]}
+        )
+    required = None
+    if required_document_id is not None:
+        required = dossier.procedure_version.documents.filter(pk=required_document_id).first()
+        if required is None:
+            raise ValidationError({"required_document": [_("This document is not asked by the dossier's procedure.")]})
+    try:
+        checked = check_upload(
+            file, name=file.name or "", size=file.size or 0, accepted=required.accepted_file_types if required else []
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    document = DossierDocument(
+        dossier=dossier,
+        required_document=required,
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save(storage_name(checked.kind), file, save=False)
+    # If the row cannot be written, the file must not stay behind unreferenced.
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def dossier_access_record(*, dossier: Dossier, user: User, what: str) -> None:
+    """Officials leave a record when they read a dossier's personal data or a document."""
+    if dossier.owner_id != user.pk:
+        DossierAccessLog.objects.create(dossier=dossier, user=user, what=what)

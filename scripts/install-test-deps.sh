@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install what the browser tests need and a fresh machine lacks: Debian's Chromium and fonts
-# with every Vietnamese glyph, and axe-core (from npm) for accessibility scans.
+# Install what the tests need and a fresh machine lacks: Debian's Chromium and fonts with every
+# Vietnamese glyph, Pango (WeasyPrint's PDF forms), poppler-utils (reading the PDFs back), and
+# axe-core (from npm) for accessibility scans.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ need_apt=()
 [ -e /usr/share/fonts/truetype/liberation2 ] || need_apt+=(fonts-liberation2)
 [ -e /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
 command -v msgfmt >/dev/null || need_apt+=(gettext)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "Installing ${need_apt[*]} from Debian"

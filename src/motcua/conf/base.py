@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.api",
     "motcua.portal",
     "motcua.demo",
@@ -251,7 +252,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("MOTCUA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- MotCua ---------------------------------------------------------------------------------
@@ -262,5 +267,7 @@ MOTCUA_CALENDAR_YEARS_AHEAD = int(env("MOTCUA_CALENDAR_YEARS_AHEAD", "6"))
 MOTCUA_WORKER_STALE_SECONDS = int(env("MOTCUA_WORKER_STALE_SECONDS", "60"))
 # Dossier codes (TT 01/2018 Art. 19): receiving agency's identifier code, YYMMDD, 4-digit daily sequence.
 MOTCUA_DOSSIER_CODE_FORMAT = env("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
+# The address citizens reach the portal at: printed (and QR-coded) on receipts.
+MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))

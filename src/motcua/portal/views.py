@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.selectors import (
@@ -19,10 +23,44 @@ from motcua.catalog.selectors import (
     versions_by_ids,
 )
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.dossiers.selectors import dossier_public_lookup
 from motcua.portal.forms import DueDateForm
 from motcua.workdays.selectors import agency_calendar
 
 PAGE_SIZE = 20
+
+
+LOOKUPS_PER_MINUTE = 30
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    """At most LOOKUPS_PER_MINUTE lookups a minute from one address: secrets cannot be guessed by brute force."""
+    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=70)
+    return cache.incr(key) <= LOOKUPS_PER_MINUTE
+
+
+def lookup_page(request: HttpRequest) -> HttpResponse:
+    """Public status of a dossier from the code and secret on its receipt: no personal data."""
+    code = request.GET.get("code", "").strip()[:64]
+    secret = request.GET.get("secret", "").strip()[:16]
+    dossier = None
+    error = ""
+    status = 200
+    if code or secret:
+        if not _lookup_allowed(request):
+            error, status = _("Too many lookups from your connection; wait a minute and try again."), 429
+        else:
+            try:
+                dossier = dossier_public_lookup(code=code, secret=secret)
+            except NotFoundError as exc:
+                error = str(exc.message)
+    return render(
+        request,
+        "portal/lookup.html",
+        {"code": code, "secret": secret, "dossier": dossier, "error": error},
+        status=status,
+    )
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:

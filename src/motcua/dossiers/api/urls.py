@@ -7,6 +7,7 @@ from motcua.dossiers.api.views import (
     DossierDocumentView,
     DossierListView,
     LookupView,
+    ReceiptView,
 )
 
 urlpatterns = [
@@ -17,5 +18,6 @@ urlpatterns = [
     path(
         "dossiers/<str:code>/documents/<int:document_id>/", DossierDocumentView.as_view(), name="api-dossier-document"
     ),
+    path("dossiers/<str:code>/forms/receipt.pdf", ReceiptView.as_view(), name="api-dossier-receipt"),
     path("lookup/", LookupView.as_view(), name="api-lookup"),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.documents.forms import receipt_pdf
 from motcua.dossiers.api.serializers import (
     DocumentSerializer,
     DossierActionSerializer,
@@ -204,5 +205,22 @@ class DossierDocumentView(GenericAPIView):
             filename=document.original_name,
             content_type=document.content_type,
         )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReceiptView(GenericAPIView):
+    """Form 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as PDF, with the lookup QR code."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["dossiers"])
+    def get(self, request: Request, code: str) -> HttpResponse:
+        dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+        if dossier.received_at is None:
+            raise DomainError(_("The receipt is issued once the dossier is received."), code="not-received")
+        response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -52,14 +50,6 @@ def highlight(text: str, tokens: list[str]) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308 - every character escaped above
 
 
-@register.filter
-def dong(amount: Decimal | int | None) -> str:
-    """1500000 → '1.500.000 đ' (Vietnamese grouping)."""
-    if amount is None:
-        return ""
-    return f"{int(amount):,}".replace(",", ".") + " đ"
-
-
 DEMO_FIELD_LABELS = {
     "processing_time": _("processing time"),
     "fees": _("fees"),
@@ -77,9 +67,3 @@ DEMO_FIELD_LABELS = {
 def demo_labels(fields: list[str]) -> str:
     """The names, in the active language, of the parts of a procedure filled with demo values."""
     return ", ".join(str(DEMO_FIELD_LABELS.get(name, name)) for name in fields)
-
-
-@register.filter
-def percent(rate: float) -> str:
-    """0.5064 → '50,64 %' in Vietnamese, '50.64 %' in English."""
-    return f"{number_format(round(rate * 100, 2), 2)} %"

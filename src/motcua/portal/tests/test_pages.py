@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from motcua.catalog.tests.factories import FeeFactory, ProcedureVersionFactory, RequiredDocumentFactory
-from motcua.portal.templatetags.portal import dong, highlight, percent
+from motcua.core.templatetags.formats import dong, percent
+from motcua.portal.templatetags.portal import highlight
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,88 @@
+"""Official forms as PDF (DOMAIN.md §3): Vietnamese text from data, embedded fonts, A5.
+
+The forms are legal documents and are always in Vietnamese, whatever the interface language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+import phonenumbers
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from motcua.dossiers.constants import Action
+from motcua.dossiers.models import Dossier
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint's system libraries (Pango) are missing on this machine."""
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # pragma: no cover - depends on the machine's libraries
+        raise PdfUnavailable("PDF forms need the Pango library (Debian: libpango-1.0-0).") from exc
+    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+
+
+def lookup_url(dossier: Dossier) -> str:
+    query = urlencode({"code": dossier.code, "secret": dossier.lookup_secret})
+    return f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}{reverse('portal:lookup')}?{query}"
+
+
+def qr_svg_data_uri(text: str) -> str:
+    return str(segno.make(text, error="m").svg_data_uri(scale=3, border=2))
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time written the way the forms write it: "10 giờ 20 phút, ngày 19 tháng 11 năm 2026"."""
+
+    value: datetime
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.value)
+        return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def national_phone(e164: str) -> str:
+    """+84931015119 → 0931 015 119, as Vietnamese forms write phone numbers."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "VN")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, two copies (Liên 1: lưu; Liên 2: giao người nộp)."""
+    version = dossier.procedure_version
+    receiving = dossier.receiving_agency
+    receiver = dossier.transitions.filter(action=Action.RECEIVE).select_related("actor").first()
+    received_at = timezone.localtime(dossier.received_at or dossier.submitted_at or timezone.now())
+    url = lookup_url(dossier)
+    context = {
+        "dossier": dossier,
+        "version": version,
+        "parent": receiving.parent,
+        "receiving": receiving,
+        "receiving_point": dossier.receiving_point,
+        "documents": list(version.documents.all()),
+        "uploaded": list(dossier.documents.all()),
+        "fees": list(version.fees.all()),
+        "received": Moment(received_at),
+        "due": Moment(dossier.effective_due_at) if dossier.effective_due_at else None,
+        "place_date": f"ngày {received_at:%d} tháng {received_at:%m} năm {received_at:%Y}",
+        "receiver_name": str(receiver.actor) if receiver and receiver.actor else "",
+        "lookup_url": url,
+        "qr": qr_svg_data_uri(url),
+        "copies": ["Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ"],
+        "phone": national_phone(dossier.applicant_phone),
+    }
+    return html_to_pdf(render_to_string("documents/receipt.html", context))

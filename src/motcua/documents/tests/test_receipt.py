@@ -1,0 +1,88 @@
+"""Form 01, the receipt: Vietnamese text with its fonts embedded, the appointment, the lookup QR code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from motcua.dossiers.tests.conftest import office  # noqa: F401  (fixture)
+from motcua.workdays.domain import VIETNAM
+
+APPLICANT = {"kind": "person", "name": "Nguyễn Văn Ấn", "phone": "0931015119", "address": "Phường Ninh Kiều, Cần Thơ"}
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def received(office):  # noqa: F811
+    with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):
+        body = api(office.desk).post(
+            "/api/v1/dossiers/",
+            {"procedure": "2.001628", "channel": "in_person", "applicant": APPLICANT},
+            format="json",
+        )
+    return body.json()
+
+
+@needs_poppler
+def test_receipt_pdf_has_the_form_01_content(office, received, tmp_path):  # noqa: F811
+    response = api(office.desk).get(f"/api/v1/dossiers/{received['code']}/forms/receipt.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(response.content)
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(raw.split())
+    for expected in (
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        received["code"],
+        "Nguyễn Văn Ấn",
+        "Số điện thoại: 0931 015 119",
+        "10 giờ 20 phút, ngày 19 tháng 11 năm 2026",  # received
+        "17 giờ 00 phút, ngày 27 tháng 11 năm 2026",  # due: 5 working days, 24/11 a holiday
+        "Liên 1: Lưu",
+        "Liên 2: Giao người nộp hồ sơ",
+        received["lookup_secret"],
+    ):
+        assert expected in text, expected
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Liberation" in fonts or "DejaVu" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()), fonts  # embedded
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+2\n", pages) and re.search(r"419\.5\d* x 595\.2\d* pts", pages)  # two copies, A5
+
+
+def test_receipt_only_for_those_who_may_see_the_dossier(office, received):  # noqa: F811
+    assert api(office.stranger).get(f"/api/v1/dossiers/{received['code']}/forms/receipt.pdf").status_code == 404
+
+
+def test_public_lookup_page_shows_the_status_without_personal_data(client, office, received):  # noqa: F811
+    page = client.get("/tra-cuu/", {"code": received["code"], "secret": received["lookup_secret"]})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert received["code"] in html and "Nguyễn" not in html and "0931015119" not in html
+    assert page.context["dossier"].code == received["code"]
+    wrong = client.get("/tra-cuu/", {"code": received["code"], "secret": "AAAAAAAA"})
+    assert wrong.context["dossier"] is None and wrong.context["error"]
+
+
+def test_public_lookup_page_is_rate_limited(client, office, received):  # noqa: F811
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [client.get("/tra-cuu/", {"code": "x", "secret": "y"}).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    cache.clear()

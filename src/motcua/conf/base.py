@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.api",
     "motcua.portal",
+    "motcua.desk",
     "motcua.demo",
 ]
 
@@ -147,7 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "desk:queue"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

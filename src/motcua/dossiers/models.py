@@ -195,7 +195,9 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last}"
 
 
-private_storage = FileSystemStorage(location=settings.MOTCUA_PRIVATE_DIR, base_url=None)
+def private_storage() -> FileSystemStorage:
+    """Dossier files, outside MEDIA_ROOT (a callable, so that migrations do not record a machine's path)."""
+    return FileSystemStorage(location=settings.MOTCUA_PRIVATE_DIR, base_url=None)
 
 
 class DossierDocument(models.Model):

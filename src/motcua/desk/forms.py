@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.constants import Channel
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.constants import ApplicantKind
+
+
+class IntakeForm(forms.Form):
+    """A paper dossier at the desk: the procedure, the applicant, how it came in."""
+
+    procedure = forms.ChoiceField(label=_("Procedure"))
+    channel = forms.ChoiceField(
+        label=_("Received"), choices=[(Channel.IN_PERSON, _("In person")), (Channel.POSTAL, _("By post"))]
+    )
+    applicant_kind = forms.ChoiceField(label=_("Applicant"), choices=ApplicantKind.choices)
+    applicant_name = forms.CharField(label=_("Full name or organisation name"), max_length=255)
+    applicant_id_number = forms.RegexField(
+        label=_("Citizen ID number (12 digits)"),
+        regex=r"^\d{12}$",
+        required=False,
+        error_messages={"invalid": _("A citizen ID (CCCD) number has 12 digits.")},
+    )
+    applicant_tax_code = forms.RegexField(
+        label=_("Tax code (organisations)"),
+        regex=r"^\d{10}(-\d{3})?$",
+        required=False,
+        error_messages={"invalid": _("A tax code has 10 digits, or 10 digits, a dash and 3 digits.")},
+    )
+    applicant_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    representative_name = forms.CharField(label=_("Representative or proxy"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = (
+            ProcedureVersion.objects.in_force(timezone.localdate())
+            .filter(agency_id__in=agency_ids)
+            .select_related("procedure")
+            .order_by("name")
+        )
+        procedure = self.fields["procedure"]
+        assert isinstance(procedure, forms.ChoiceField)
+        procedure.choices = [("", "—")] + [(v.procedure.code, f"{v.procedure.code} · {v.name}") for v in versions]
+
+
+class ActionForm(forms.Form):
+    """The few inputs a transition may take."""
+
+    note = forms.CharField(
+        label=_("Reason or note for the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    internal_note = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.CharField(required=False, max_length=32)
+    new_due_at = forms.DateTimeField(
+        label=_("New date"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    expected_status = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)

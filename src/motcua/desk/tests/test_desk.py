@@ -1,0 +1,142 @@
+"""The desk in the browser: queues, paper intake, actions, each limited to the official's scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import time_machine
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.conftest import office  # noqa: F401  (fixture)
+from motcua.workdays.domain import VIETNAM
+
+INTAKE = {
+    "procedure": "2.001628",
+    "channel": "in_person",
+    "applicant_kind": "person",
+    "applicant_name": "Trần Thị Bích",
+    "applicant_id_number": "094190005678",
+    "applicant_phone": "0912345678",
+}
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_desk_needs_an_official(client, office):  # noqa: F811
+    assert client.get("/mot-cua/").status_code == 302  # to the sign-in page
+    assert signed_in(client, office.citizen).get("/mot-cua/").status_code == 403
+
+
+def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):
+        response = desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
+    page = desk.get(response["Location"])
+    assert "Receipt (form 01, PDF)" in page.content.decode()
+    assert [a for a, _label, _note in page.context["actions"]] == ["request_supplement", "transfer", "withdraw"]
+    desk.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"})
+    assert Dossier.objects.get().status == "in_processing"
+    leader = signed_in(client, office.leader)
+    leader.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/approve/", {"expected_status": "in_processing"})
+    assert Dossier.objects.get().status == "processed"
+    ready = signed_in(client, office.desk).get("/mot-cua/", {"queue": "ready"})
+    assert [d.code for d in ready.context["page"]] == [dossier.code]
+
+
+def test_intake_with_bad_input_shows_what_to_fix_and_writes_nothing(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    response = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_id_number": "123", "applicant_phone": "12"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "applicant_id_number" in errors
+    fixed = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_phone": "12"})
+    assert "applicant_phone" in fixed.context["form"].errors
+    assert Dossier.objects.count() == 0
+
+
+def test_a_stale_button_does_not_act_twice(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    code = Dossier.objects.get().code
+    first = desk.post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"})
+    again = desk.post(
+        f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"}, follow=True
+    )
+    assert first.status_code == 302
+    assert "changed in the meantime" in again.content.decode()
+    assert Dossier.objects.get().transitions.filter(action="transfer").count() == 1
+
+
+def test_wrong_role_gets_a_message_not_a_change(client, office):  # noqa: F811
+    signed_in(client, office.desk).post("/mot-cua/tiep-nhan/", INTAKE)
+    code = Dossier.objects.get().code
+    signed_in(client, office.desk).post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL"})
+    page = signed_in(client, office.specialist).post(f"/mot-cua/ho-so/{code}/thao-tac/approve/", {}, follow=True)
+    assert "does not allow" in page.content.decode()
+    assert Dossier.objects.get().status == "in_processing"
+
+
+def test_queues_search_and_scope(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_name": "Lê Văn Cường", "applicant_phone": "0931015119"})
+    assert desk.get("/mot-cua/", {"queue": "all"}).context["page"].paginator.count == 2
+    assert desk.get("/mot-cua/", {"queue": "all", "q": "Cường"}).context["page"].paginator.count == 1
+    assert desk.get("/mot-cua/", {"queue": "all", "q": "0931015119"}).context["page"].paginator.count == 1
+    assert desk.get("/mot-cua/", {"queue": "all", "q": "094190005678"}).context["page"].paginator.count == 2
+    foreign = signed_in(client, office.foreign_desk)
+    assert foreign.get("/mot-cua/", {"queue": "all"}).context["page"].paginator.count == 0
+    code = Dossier.objects.first().code
+    assert foreign.get(f"/mot-cua/ho-so/{code}/").status_code == 404
+
+
+def test_overdue_and_due_soon(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):
+        desk.post("/mot-cua/tiep-nhan/", INTAKE)  # due 27/11 17:00
+    with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=VIETNAM), tick=False):
+        assert desk.get("/mot-cua/", {"queue": "due_soon"}).context["page"].paginator.count == 1
+        assert desk.get("/mot-cua/", {"queue": "overdue"}).context["page"].paginator.count == 0
+    with time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=VIETNAM), tick=False):
+        assert desk.get("/mot-cua/", {"queue": "overdue"}).context["page"].paginator.count == 1
+
+
+def test_queue_query_count_does_not_grow(client, office):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = signed_in(client, office.desk)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert desk.get("/mot-cua/", {"queue": "all"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    few = count()
+    for _ in range(10):
+        desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    assert count() == few
+
+
+def test_receipt_pdf_from_the_desk(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    response = desk.get(f"/mot-cua/ho-so/{Dossier.objects.get().code}/giay-tiep-nhan.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_sign_in_page(client, office):  # noqa: F811
+    office.desk.set_password("correct horse battery")
+    office.desk.save()
+    response = client.post("/dang-nhap/", {"username": "desk", "password": "correct horse battery"})
+    assert response.status_code == 302 and response["Location"] == "/mot-cua/"
+    client.logout()
+    wrong = client.post("/dang-nhap/", {"username": "desk", "password": "nope"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors

@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 
 run: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --dossiers 40
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) scripts/run_server.py --port $(PORT)
 

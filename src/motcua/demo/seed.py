@@ -297,3 +297,85 @@ def seed_demo() -> None:
         seed_organisation()
         seed_users()
         seed_catalog()
+
+
+# --- demo dossiers ------------------------------------------------------------------------------
+
+DEMO_APPLICANTS = [
+    ("Lê Hoàng Nam", "092088001111", "0907111222"),
+    ("Phạm Thị Thu", "094195002222", "0918333444"),
+    ("Công ty TNHH Du lịch Mê Kông", "", "02923838999"),
+    ("Võ Minh Tuấn", "092090003333", "0939555666"),
+    ("Hộ kinh doanh Karaoke Sông Hậu", "", "02923771234"),
+]
+
+
+def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
+    """`count` demo dossiers of the Sở, received over the past weeks and carried to various steps.
+
+    Idempotent: dossiers already made by the seed count towards `count`. Returns how many were made.
+    """
+    import random
+    from datetime import datetime, time, timedelta
+
+    from motcua.dossiers.constants import Action
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
+    from motcua.workdays.selectors import agency_calendar
+
+    existing = Dossier.objects.filter(form_data__demo=True).count()
+    if existing >= count:
+        return 0
+    rng = random.Random(20261126 + existing)
+    department = Agency.objects.get(code=DEPARTMENT_CODE)
+    calendar = agency_calendar(department)
+    desk, leader = User.objects.get(username="desk1"), User.objects.get(username="leader1")
+    citizens = [User.objects.get(username="citizen1"), User.objects.get(username="citizen2")]
+    versions = list(
+        ProcedureVersion.objects.filter(agency=department, processing_time__isnull=False)
+        .exclude(service_level=ServiceLevel.INFORMATION)
+        .select_related("procedure")
+    )
+    today = timezone.localdate()
+    first_day = date(from_year, 1, 1) if from_year else today - timedelta(days=45)
+    span = max((today - first_day).days, 1)
+    made = 0
+    for index in range(existing, count):
+        version = rng.choice(versions)
+        day = first_day + timedelta(days=rng.randrange(span))
+        if not calendar.is_working_day(day):
+            day = calendar.next_working_day(day)
+        if day > today:
+            day = today
+        moment = datetime.combine(day, time(rng.randint(7, 16), rng.choice([0, 15, 30, 45])), tzinfo=calendar.tz)
+        moment = min(moment, timezone.now() - timedelta(minutes=5))
+        name, id_number, phone = DEMO_APPLICANTS[index % len(DEMO_APPLICANTS)]
+        is_org = not id_number
+        applicant = ApplicantData(
+            kind="organisation" if is_org else "person",
+            name=name,
+            id_number=id_number,
+            tax_code=f"18{index:08d}" if is_org else "",
+            phone=phone,
+            address="Phường Ninh Kiều, thành phố Cần Thơ",
+        )
+        online = rng.random() < 0.6
+        actor = citizens[index % 2] if online else desk
+        dossier = dossier_create(
+            actor=actor,
+            procedure_code=version.procedure.code,
+            applicant=applicant,
+            channel="online" if online else "in_person",
+            form_data={"demo": True},
+            now=moment,
+        )
+        steps = [Action.RECEIVE] if online else []
+        steps += [Action.TRANSFER, Action.APPROVE, Action.RETURN_RESULT]
+        stop_after = rng.randint(0, len(steps))
+        clock = moment
+        for action in steps[:stop_after]:
+            clock = min(clock + timedelta(hours=rng.randint(2, 60)), timezone.now() - timedelta(minutes=1))
+            who = leader if action == Action.APPROVE else desk
+            dossier_transition(code=dossier.code, action=action, actor=who, unit_code="QLDL", now=clock)
+        made += 1
+    return made

@@ -56,3 +56,18 @@ def test_seed_demo_refuses_production(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
+
+
+def test_seed_demo_dossiers_are_made_once_and_walk_the_real_workflow(capsys):
+    from motcua.dossiers.models import Dossier
+
+    call_command("seed_demo", "--dossiers", "6")
+    assert Dossier.objects.count() == 6
+    assert "6 demo dossiers added" in capsys.readouterr().out
+    call_command("seed_demo", "--dossiers", "6")
+    assert Dossier.objects.count() == 6
+    for dossier in Dossier.objects.all():
+        log = list(dossier.transitions.values_list("from_status", "to_status"))
+        assert log[-1][1] == dossier.status  # every status was reached through the transition service
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--dossiers", "-1")

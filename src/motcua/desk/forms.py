@@ -16,7 +16,7 @@ class IntakeForm(forms.Form):
 
     procedure = forms.ChoiceField(label=_("Procedure"))
     channel = forms.ChoiceField(
-        label=_("Received"), choices=[(Channel.IN_PERSON, _("In person")), (Channel.POSTAL, _("By post"))]
+        label=_("Channel"), choices=[(Channel.IN_PERSON, _("In person")), (Channel.POSTAL, _("By post"))]
     )
     applicant_kind = forms.ChoiceField(label=_("Applicant"), choices=ApplicantKind.choices)
     applicant_name = forms.CharField(label=_("Full name or organisation name"), max_length=255)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-import phonenumbers
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.core.templatetags.formats import phone
 from motcua.dossiers.constants import Action
 from motcua.dossiers.models import Dossier
 
@@ -52,14 +52,6 @@ class Moment:
         return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 
-def national_phone(e164: str) -> str:
-    """+84931015119 → 0931 015 119, as Vietnamese forms write phone numbers."""
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, "VN")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def receipt_pdf(dossier: Dossier) -> bytes:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, two copies (Liên 1: lưu; Liên 2: giao người nộp)."""
     version = dossier.procedure_version
@@ -81,8 +73,9 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "place_date": f"ngày {received_at:%d} tháng {received_at:%m} năm {received_at:%Y}",
         "receiver_name": str(receiver.actor) if receiver and receiver.actor else "",
         "lookup_url": url,
+        "lookup_page": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}{reverse('portal:lookup')}",
         "qr": qr_svg_data_uri(url),
         "copies": ["Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ"],
-        "phone": national_phone(dossier.applicant_phone),
+        "phone": phone(dossier.applicant_phone),
     }
     return html_to_pdf(render_to_string("documents/receipt.html", context))

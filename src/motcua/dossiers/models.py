@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
 from motcua.catalog.constants import Channel, ServiceLevel
-from motcua.dossiers.constants import ApplicantKind, Outcome, Status, SupplementStage
+from motcua.dossiers.constants import Action, ApplicantKind, Outcome, Status, SupplementStage
 
 
 def new_lookup_secret() -> str:
@@ -159,6 +159,10 @@ class DossierTransition(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("Dossier transitions are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return str(Action(self.action).label) if self.action in Action.values else self.action
 
 
 class DossierPause(models.Model):

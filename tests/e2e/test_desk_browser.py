@@ -1,0 +1,313 @@
+"""The demo agency's desk in a real browser, as the demo officials use it: a paper dossier received at
+the desk, transferred to the tourism division, paused for a supplement, approved by the leader and
+handed back, with the receipt (form 01) printed; the desk's pages pass axe-core and fit a phone."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
+if not CHROMIUM.exists() or not AXE_JS.exists():
+    pytest.skip(
+        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
+        allow_module_level=True,
+    )
+
+from django.utils import translation  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+from motcua.demo.seed import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
+from motcua.dossiers.constants import Action, Status  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = DEMO_PASSWORD  # "motcua-demo", every demo account's
+FULL_NAME = {user.username: user.full_name for user in DEMO_USERS}
+TRAVEL_CODE = "2.001628"
+TRAVEL_LICENCE = "Giấy phép kinh doanh dịch vụ lữ hành nội địa"
+TOURISM_DIVISION = ("QLDL", "Phòng Quản lý Du lịch")
+APPLICANT = {"name": "Nguyễn Thị Hồng Nhung", "id_number": "079190012345", "phone": "0912345678"}
+SUPPLEMENT_REASON = "Bổ sung bản sao hợp đồng lao động của người phụ trách kinh doanh dịch vụ lữ hành."
+AXE_URL_PATH = "/__e2e__/axe.min.js"
+DESK_PAGES = ("sign-in", "queue", "intake", "dossier")
+
+
+def vi(text: Any) -> str:
+    """What the Vietnamese interface shows for the English msgid (or lazy label) `text`."""
+    with translation.override("vi"):
+        return gettext(text) if isinstance(text, str) else str(text)
+
+
+# --- what a user does -----------------------------------------------------------------------------
+
+
+def sign_in(page: Any, live_server: Any, username: str) -> None:
+    page.goto(live_server.url + "/dang-nhap/")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Sign in"))
+    page.get_by_label(vi("Username")).fill(username)
+    page.get_by_label(vi("Password")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
+    # Signed in, the official lands on the work lists.
+    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Work lists"))
+    expect(sign_out_button(page)).to_contain_text(FULL_NAME[username])
+
+
+def sign_out_button(page: Any) -> Any:
+    return page.get_by_role("navigation", name=vi("Desk")).get_by_role("button")
+
+
+def sign_out(page: Any) -> None:
+    sign_out_button(page).click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("navigation", name=vi("Desk"))).to_have_count(0)
+
+
+def receive_paper_dossier(page: Any) -> str:
+    """desk1 records a paper dossier for the travel licence; returns the dossier code."""
+    page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Receive a paper dossier")).click()
+    expect(page).to_have_url(re.compile(r"/mot-cua/tiep-nhan/$"))
+    form = page.get_by_role("main").locator("form.intake-form")
+    procedure = field(form, "Procedure")
+    expect(procedure.locator(f'option[value="{TRAVEL_CODE}"]')).to_contain_text(TRAVEL_LICENCE, ignore_case=True)
+    procedure.select_option(TRAVEL_CODE)
+    field(form, "Channel").select_option("in_person")
+    field(form, "Applicant").select_option("person")
+    field(form, "Full name or organisation name").fill(APPLICANT["name"])
+    field(form, "Citizen ID number (12 digits)").fill(APPLICANT["id_number"])
+    field(form, "Phone").fill(APPLICANT["phone"])
+    form.get_by_role("button", name=vi("Receive and issue the receipt")).click()
+
+    expect(page).to_have_url(re.compile(r"/mot-cua/ho-so/[^/]+/$"))
+    code = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert re.fullmatch(r"000\.00\.21\.H13-\d{6}-\d{4}", code), code
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    expect(page.get_by_role("status")).to_contain_text(code)
+    return code
+
+
+def field(form: Any, label: str) -> Any:
+    """The field labelled `label` (a required field's label ends with " *")."""
+    return form.get_by_label(re.compile(rf"^{re.escape(vi(label))}( \*)?$"))
+
+
+def act(page: Any, action: str, *, note: str = "", unit: str = "") -> None:
+    """Fill and submit the form of `action` on the dossier page."""
+    form = page.get_by_role("group", name=vi(Action(action).label), exact=True)
+    if unit:
+        form.get_by_label(vi("Division")).select_option(unit)
+    if note:
+        form.get_by_label(vi("Reason (the applicant reads it)")).fill(note)
+    form.get_by_role("button", name=vi(Action(action).label), exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(vi("Done: %(action)s.") % {"action": vi(Action(action).label)})
+
+
+def expect_status(page: Any, code: str, status: Status) -> None:
+    """The page's status badge and the database agree on the dossier's status."""
+    from motcua.dossiers.models import Dossier
+
+    expect(page.locator(".meta .badge")).to_have_text(vi(status.label))
+    assert Dossier.objects.get(code=code).status == status
+
+
+def allowed(page: Any) -> list[str]:
+    return page.locator(".action-form legend").all_inner_texts()
+
+
+def fetch_receipt(page: Any, live_server: Any, screenshot_dir: Path, code: str) -> None:
+    link = page.locator('a[href$="giay-tiep-nhan.pdf"]')
+    expect(link).to_have_text(vi("Receipt (form 01, PDF)"))
+    href = link.get_attribute("href")
+    assert href == f"/mot-cua/ho-so/{code}/giay-tiep-nhan.pdf", href
+    response = page.request.get(live_server.url + href)
+    assert response.ok, response.status
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    assert pdf.startswith(b"%PDF"), pdf[:20]
+    target = screenshot_dir / "desk-receipt.pdf"
+    target.write_bytes(pdf)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, check=True, text=True).stdout
+        for expected in (code, APPLICANT["name"], "lữ hành nội địa"):
+            assert expected in text, f"{expected!r} not on the receipt"
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(target), str(screenshot_dir / "desk-receipt")], check=True)
+
+
+# --- the walkthrough ------------------------------------------------------------------------------
+
+
+def test_paper_dossier_from_the_desk_to_the_returned_result(page: Any, live_server: Any, screenshot_dir: Path) -> None:
+    from motcua.dossiers.models import Dossier
+
+    # Anyone not signed in is sent to the sign-in page.
+    page.goto(live_server.url + "/mot-cua/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/mot-cua/$"))
+    page.get_by_label(vi("Username")).fill("desk1")
+    page.get_by_label(vi("Password")).fill("not-the-password")
+    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
+    expect(page.get_by_role("alert")).to_have_text(vi("Wrong username or password."))
+
+    # 1. The desk officer receives a complete paper dossier and prints the receipt.
+    sign_in(page, live_server, "desk1")
+    code = receive_paper_dossier(page)
+    expect_status(page, code, Status.RECEIVED)
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text(TRAVEL_CODE)
+    expect(facts).to_contain_text(APPLICANT["name"])
+    expect(facts).to_contain_text(APPLICANT["id_number"])
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.applicant_name == APPLICANT["name"]
+    assert dossier.channel == "in_person" and dossier.received_at and dossier.due_at
+    fetch_receipt(page, live_server, screenshot_dir, code)
+
+    # 2. ...transfers it to the tourism division.
+    act(page, Action.TRANSFER, unit=TOURISM_DIVISION[0])
+    expect_status(page, code, Status.IN_PROCESSING)
+    expect(facts).to_contain_text(TOURISM_DIVISION[1])
+    assert Dossier.objects.get(code=code).processing_unit.code == TOURISM_DIVISION[0]
+
+    # 3. The division finds a document missing: the desk asks the applicant for it (a reason is
+    #    required), then records the supplement brought to the desk.
+    supplement = page.get_by_role("group", name=vi(Action.REQUEST_SUPPLEMENT.label), exact=True)
+    supplement.get_by_role("button").click()
+    assert supplement.get_by_label(vi("Reason (the applicant reads it)")).evaluate("el => el.validity.valueMissing")
+    expect_status(page, code, Status.IN_PROCESSING)
+    act(page, Action.REQUEST_SUPPLEMENT, note=SUPPLEMENT_REASON)
+    expect_status(page, code, Status.SUPPLEMENT_REQUESTED)
+    assert Dossier.objects.get(code=code).pauses.get().items == SUPPLEMENT_REASON
+    act(page, Action.PROVIDE_SUPPLEMENT)
+    expect_status(page, code, Status.IN_PROCESSING)
+    assert Dossier.objects.get(code=code).pauses.get().ended_at is not None
+    # Approval belongs to the leader, not the desk.
+    assert vi(Action.APPROVE.label) not in allowed(page)
+    page.screenshot(path=screenshot_dir / "desk-dossier-processing-desktop.png", full_page=True)
+    sign_out(page)
+
+    # 4. The agency leader finds it in their work list and approves.
+    sign_in(page, live_server, "leader1")
+    page.get_by_role("main").get_by_role("link", name=code).click()
+    expect_status(page, code, Status.IN_PROCESSING)
+    act(page, Action.APPROVE)
+    expect_status(page, code, Status.PROCESSED)
+    assert Dossier.objects.get(code=code).outcome == "approved"
+    assert allowed(page) == []
+    sign_out(page)
+
+    # 5. The desk hands the result back, from the "Ready to return" list.
+    sign_in(page, live_server, "desk1")
+    page.get_by_role("navigation", name=vi("Work lists")).get_by_role("link", name=vi("Ready to return")).click()
+    expect(page).to_have_url(re.compile(r"/mot-cua/\?queue=ready$"))
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(APPLICANT["name"])
+    expect(rows.first).to_contain_text(vi(Status.PROCESSED.label))
+    rows.first.get_by_role("link", name=code).click()
+    expect_status(page, code, Status.PROCESSED)
+    act(page, Action.RETURN_RESULT)
+    expect_status(page, code, Status.RETURNED)
+    assert Dossier.objects.get(code=code).returned_at is not None
+    assert allowed(page) == []
+
+    # The history lists every step, in order, with who took it.
+    history = page.get_by_role("region", name=vi("History")).locator("tbody tr")
+    steps = [Status.SUBMITTED, Status.RECEIVED, Status.IN_PROCESSING, Status.SUPPLEMENT_REQUESTED]
+    steps += [Status.IN_PROCESSING, Status.PROCESSED, Status.RETURNED]
+    expect(history).to_have_count(len(steps))
+    actions = [Action.SUBMIT, Action.RECEIVE, Action.TRANSFER, Action.REQUEST_SUPPLEMENT]
+    actions += [Action.PROVIDE_SUPPLEMENT, Action.APPROVE, Action.RETURN_RESULT]
+    cells = history.locator("td:nth-child(2)").all_inner_texts()
+    assert cells == [f"{vi(a.label)}\n{vi(s.label)}" for a, s in zip(actions, steps, strict=True)], cells
+    by = history.locator("td:nth-child(3)").all_inner_texts()
+    assert by == [FULL_NAME["desk1"]] * 5 + [FULL_NAME["leader1"], FULL_NAME["desk1"]], by
+    expect(history.nth(3)).to_contain_text(SUPPLEMENT_REASON)
+    assert list(Dossier.objects.get(code=code).transitions.values_list("action", flat=True)) == [
+        Action.SUBMIT,
+        Action.RECEIVE,
+        Action.TRANSFER,
+        Action.REQUEST_SUPPLEMENT,
+        Action.PROVIDE_SUPPLEMENT,
+        Action.APPROVE,
+        Action.RETURN_RESULT,
+    ]
+    page.screenshot(path=screenshot_dir / "desk-dossier-returned-desktop.png", full_page=True)
+
+    # Returned, it has left the "Ready to return" list.
+    page.goto(live_server.url + "/mot-cua/?queue=ready")
+    expect(page.locator("table tbody tr")).to_have_text([vi("Nothing in this list.")])
+
+
+# --- every desk page: axe-core, and a phone ------------------------------------------------------
+
+
+def received_dossier() -> str:
+    """A paper dossier desk1 has just received, made through the service (not the browser)."""
+    from motcua.accounts.models import User
+    from motcua.dossiers.services import ApplicantData, dossier_create
+
+    dossier = dossier_create(
+        actor=User.objects.get(username="desk1"),
+        procedure_code=TRAVEL_CODE,
+        channel="in_person",
+        applicant=ApplicantData(kind="person", **APPLICANT),
+    )
+    return dossier.code
+
+
+def open_desk_page(page: Any, live_server: Any, name: str) -> None:
+    """Open the desk page `name` as desk1 (the sign-in page signed out)."""
+    if name == "sign-in":
+        page.goto(live_server.url + "/dang-nhap/")
+        return
+    code = received_dossier()
+    sign_in(page, live_server, "desk1")
+    path = {"queue": "/mot-cua/", "intake": "/mot-cua/tiep-nhan/", "dossier": f"/mot-cua/ho-so/{code}/"}[name]
+    page.goto(live_server.url + path)
+    if name == "queue":
+        expect(page.locator("table tbody tr")).to_have_count(1)
+
+
+@pytest.mark.parametrize("name", DESK_PAGES)
+def test_desk_pages_have_no_axe_violations(page: Any, live_server: Any, screenshot_dir: Path, name: str) -> None:
+    # Served from the site's own origin, so the page's strict CSP (script-src 'self') stays on.
+    page.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+    open_desk_page(page, live_server, name)
+    page.screenshot(path=screenshot_dir / f"desk-{name}-desktop.png", full_page=True)
+    page.add_script_tag(url=live_server.url + AXE_URL_PATH)
+    results = page.evaluate("async () => await axe.run()")
+    assert results["passes"], "axe-core checked nothing"
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [{"target": n["target"], "html": n["html"][:160]} for n in v["nodes"][:5]],
+        }
+        for v in results["violations"]
+    ]
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("name", DESK_PAGES)
+def test_desk_pages_fit_a_phone(mobile_page: Any, live_server: Any, screenshot_dir: Path, name: str) -> None:
+    page = mobile_page
+    open_desk_page(page, live_server, name)
+    page.screenshot(path=screenshot_dir / f"desk-{name}-mobile.png", full_page=True)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[1] == 390
+    assert width[0] <= width[1], f"{name}: page is {width[0]}px wide on a {width[1]}px screen"
+    # Every field and button stays within the screen.
+    for control in page.get_by_role("main").locator("input:visible, select:visible, textarea:visible, button").all():
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, control, box)

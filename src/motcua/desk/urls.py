@@ -9,4 +9,5 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="action"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+    path("ho-so/<str:code>/bieu-mau/<str:form>.pdf", views.notice, name="notice"),
 ]

@@ -20,7 +20,7 @@ from motcua.accounts.constants import OFFICIAL_ROLES, UnitKind
 from motcua.accounts.models import RoleAssignment, Unit, User
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.desk.forms import ActionForm, IntakeForm
-from motcua.documents.forms import receipt_pdf
+from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, receipt_pdf
 from motcua.dossiers.constants import Action
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
@@ -47,6 +47,13 @@ def _user(request: HttpRequest) -> User:
     """The signed-in user (the views below are only reached signed in)."""
     assert isinstance(request.user, User)
     return request.user
+
+
+NOTICE_LABELS = {
+    "supplement-request": gettext_lazy("Supplement request (form 02, PDF)"),
+    "refusal": gettext_lazy("Refusal (form 03, PDF)"),
+    "apology": gettext_lazy("Apology and new date (form 04, PDF)"),
+}
 
 
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -129,6 +136,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     dossier_access_record(dossier=dossier, user=_user(request), what="dossier")
     roles = roles_on_dossier(_user(request), dossier)
     actions = [(a, Action(a).label, RULES[a].needs_note) for a in allowed_actions(dossier.status, roles)]
+    taken = set(dossier.transitions.values_list("action", flat=True))
     divisions = Unit.objects.filter(agency=dossier.competent_agency, kind=UnitKind.DIVISION, is_active=True)
     return render(
         request,
@@ -140,6 +148,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "history": dossier.transitions.select_related("actor"),
             "documents": dossier.documents.all(),
             "pauses": dossier.pauses.all(),
+            "notices": [(form, label) for form, label in NOTICE_LABELS.items() if NOTICES[form][0] in taken],
         },
     )
 
@@ -186,5 +195,21 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("The receipt is issued once the dossier is received."))
     response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@official_required
+def notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """Forms 02 (supplement request), 03 (refusal), 04 (apology and new date) as PDF."""
+    if form not in NOTICES:
+        raise Http404
+    try:
+        dossier = dossier_for_user(user=_user(request), code=code)
+        pdf = notice_pdf(dossier, form)
+    except (NotFoundError, FormNotIssued) as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{form}-{dossier.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -79,3 +79,42 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "phone": phone(dossier.applicant_phone),
     }
     return html_to_pdf(render_to_string("documents/receipt.html", context))
+
+
+# The notices issued by a transition: form name → (the action that issues it, its template).
+NOTICES = {
+    "supplement-request": (Action.REQUEST_SUPPLEMENT, "documents/supplement_request.html"),  # form 02
+    "refusal": (Action.REFUSE_RECEPTION, "documents/refusal.html"),  # form 03
+    "apology": (Action.EXTEND, "documents/apology.html"),  # form 04
+}
+
+
+class FormNotIssued(LookupError):
+    """The dossier never went through the step that issues this form."""
+
+
+def notice_pdf(dossier: Dossier, form: str) -> bytes:
+    """Forms 02, 03 and 04, from the transition that issued them (the latest one)."""
+    action, template = NOTICES[form]
+    transition = dossier.transitions.filter(action=action).select_related("actor").order_by("-at", "-id").first()
+    if transition is None:
+        raise FormNotIssued(form)
+    at = timezone.localtime(transition.at)
+    context = {
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "parent": dossier.receiving_agency.parent,
+        "receiving": dossier.receiving_agency,
+        "competent": dossier.competent_agency,
+        "transition": transition,
+        "pause": dossier.pauses.filter(reason=action).order_by("-started_at").first(),
+        "officer_name": str(transition.actor) if transition.actor else "",
+        "phone": phone(dossier.applicant_phone),
+        "place_date": f"ngày {at:%d} tháng {at:%m} năm {at:%Y}",
+        "requested": Moment(transition.at),
+        "when": Moment(transition.at),
+        "received_date": f"{timezone.localtime(dossier.received_at):%d/%m/%Y}" if dossier.received_at else "",
+        "original_due": Moment(dossier.due_at) if dossier.due_at else "",
+        "new_due": Moment(dossier.extended_due_at) if dossier.extended_due_at else "",
+    }
+    return html_to_pdf(render_to_string(template, context))

@@ -86,3 +86,62 @@ def test_public_lookup_page_is_rate_limited(client, office, received):  # noqa: 
     statuses = [client.get("/tra-cuu/", {"code": "x", "secret": "y"}).status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
     cache.clear()
+
+
+def pdf_text(content: bytes, tmp_path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(raw.split())
+
+
+@needs_poppler
+def test_supplement_request_and_apology_forms(client, office, received, tmp_path):  # noqa: F811
+    code = received["code"]
+    desk, leader = api(office.desk), api(office.leader)
+    with time_machine.travel(datetime(2026, 11, 19, 14, 0, tzinfo=VIETNAM), tick=False):
+        desk.post(f"/api/v1/dossiers/{code}/actions/transfer/", {"unit": "QLDL"}, format="json")
+        desk.post(
+            f"/api/v1/dossiers/{code}/actions/request_supplement/",
+            {"note": "Thiếu bản sao hợp đồng lao động của người phụ trách kinh doanh."},
+            format="json",
+        )
+    with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=VIETNAM), tick=False):
+        desk.post(f"/api/v1/dossiers/{code}/actions/provide_supplement/", {}, format="json")
+    with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=VIETNAM), tick=False):
+        response = leader.post(
+            f"/api/v1/dossiers/{code}/actions/extend/",
+            {"note": "Cần kiểm tra thực tế cơ sở.", "new_due_at": "2026-12-04T17:00:00+07:00"},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+    client.force_login(office.desk)
+    form02 = client.get(f"/mot-cua/ho-so/{code}/bieu-mau/supplement-request.pdf")
+    text = pdf_text(form02.content, tmp_path, "02.pdf")
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert "Thiếu bản sao hợp đồng lao động" in text and "NGƯỜI HƯỚNG DẪN" in text
+    form04 = client.get(f"/mot-cua/ho-so/{code}/bieu-mau/apology.pdf")
+    text = pdf_text(form04.content, tmp_path, "04.pdf")
+    assert "VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "Cần kiểm tra thực tế cơ sở." in text
+    # Restarted from the supplement on Fri 20/11: 23, 25, 26, 27, 30/11 (24/11 is a holiday).
+    assert "17 giờ 00 phút, ngày 30 tháng 11 năm 2026" in text
+    assert "17 giờ 00 phút, ngày 04 tháng 12 năm 2026" in text  # the new date
+    assert client.get(f"/mot-cua/ho-so/{code}/bieu-mau/refusal.pdf").status_code == 404  # never refused
+    assert client.get(f"/mot-cua/ho-so/{code}/bieu-mau/nonsense.pdf").status_code == 404
+    page = client.get(f"/mot-cua/ho-so/{code}/")
+    assert [form for form, _label in page.context["notices"]] == ["supplement-request", "apology"]
+
+
+@needs_poppler
+def test_refusal_form(client, office, tmp_path):  # noqa: F811
+    citizen = api(office.citizen)
+    payload = {"procedure": "2.001628", "channel": "online", "applicant": APPLICANT}
+    code = citizen.post("/api/v1/dossiers/", payload, format="json").json()["code"]
+    api(office.desk).post(
+        f"/api/v1/dossiers/{code}/actions/refuse_reception/",
+        {"note": "Thủ tục không thuộc thẩm quyền của Sở."},
+        format="json",
+    )
+    client.force_login(office.desk)
+    text = pdf_text(client.get(f"/mot-cua/ho-so/{code}/bieu-mau/refusal.pdf").content, tmp_path, "03.pdf")
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "không thuộc thẩm quyền" in text

@@ -7,8 +7,9 @@ database that `live_server`'s transactional tests flush after every test.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,30 @@ def mobile_page(browser: Any, demo_data: None) -> Iterator[Any]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+AXE_URL_PATH = "/__e2e__/axe.min.js"
+
+
+@pytest.fixture
+def axe(live_server: Any) -> Callable[[Any], None]:
+    """`axe(page)`: scan the page with axe-core and fail on any violation, listing them."""
+
+    def scan(page: Any) -> None:
+        # Served from the site's own origin, so the page's strict CSP (script-src 'self') stays on.
+        page.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+        page.add_script_tag(url=live_server.url + AXE_URL_PATH)
+        results = page.evaluate("async () => await axe.run()")
+        assert results["passes"], "axe-core checked nothing"
+        violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [{"target": n["target"], "html": n["html"][:160]} for n in v["nodes"][:5]],
+            }
+            for v in results["violations"]
+        ]
+        assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+    return scan

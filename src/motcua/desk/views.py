@@ -20,7 +20,7 @@ from motcua.accounts.constants import OFFICIAL_ROLES, UnitKind
 from motcua.accounts.models import RoleAssignment, Unit, User
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.desk.forms import ActionForm, IntakeForm
-from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, receipt_pdf
+from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, pdf_response, receipt_pdf
 from motcua.dossiers.constants import Action
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
@@ -193,10 +193,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     if dossier.received_at is None:
         raise Http404(_("The receipt is issued once the dossier is received."))
-    response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @official_required
@@ -209,7 +206,4 @@ def notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
         pdf = notice_pdf(dossier, form)
     except (NotFoundError, FormNotIssued) as exc:
         raise Http404(str(exc)) from exc
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{form}-{dossier.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"{form}-{dossier.code}.pdf")

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,14 @@ def html_to_pdf(html: str) -> bytes:
     except OSError as exc:  # pragma: no cover - depends on the machine's libraries
         raise PdfUnavailable("PDF forms need the Pango library (Debian: libpango-1.0-0).") from exc
     return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A form for the browser to show (not cached: it carries personal data)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def lookup_url(dossier: Dossier) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
 from motcua.catalog.constants import Channel, ServiceLevel
-from motcua.dossiers.constants import Action, ApplicantKind, Outcome, Status, SupplementStage
+from motcua.dossiers.constants import NATIONAL_CODE, Action, ApplicantKind, Outcome, Status, SupplementStage
 
 
 def new_lookup_secret() -> str:
@@ -120,6 +120,11 @@ class Dossier(models.Model):
     @property
     def effective_due_at(self) -> Any:
         return self.extended_due_at or self.due_at
+
+    @property
+    def national_status(self) -> int | None:
+        """The national portal's TrangThaiHoSo code (1–10) of the status."""
+        return NATIONAL_CODE[self.status]
 
     def clean(self) -> None:
         if self.applicant_kind == ApplicantKind.ORGANISATION and not self.applicant_tax_code:

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from motcua.catalog.api.serializers import AgencyRefSerializer
 from motcua.catalog.constants import Channel
-from motcua.dossiers.constants import NATIONAL_CODE, ApplicantKind, Status
+from motcua.dossiers.constants import ApplicantKind, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierTransition
 from motcua.dossiers.states import allowed_actions
 
@@ -53,7 +53,7 @@ class DossierActionSerializer(serializers.Serializer[Any]):
 class DossierListSerializer(serializers.ModelSerializer[Dossier]):
     procedure = serializers.SerializerMethodField()
     agency = AgencyRefSerializer(source="competent_agency")
-    national_status = serializers.SerializerMethodField()
+    national_status = serializers.IntegerField(read_only=True, allow_null=True)
     due_at = serializers.DateTimeField(source="effective_due_at", allow_null=True)
 
     class Meta:
@@ -75,9 +75,6 @@ class DossierListSerializer(serializers.ModelSerializer[Dossier]):
 
     def get_procedure(self, obj: Dossier) -> dict[str, str]:
         return {"code": obj.procedure_version.procedure.code, "name": obj.procedure_version.name}
-
-    def get_national_status(self, obj: Dossier) -> int | None:
-        return NATIONAL_CODE[obj.status]
 
 
 class DocumentSerializer(serializers.ModelSerializer[DossierDocument]):
@@ -149,7 +146,7 @@ class LookupSerializer(serializers.ModelSerializer[Dossier]):
     procedure = serializers.CharField(source="procedure_version.name")
     agency = serializers.CharField(source="competent_agency.name")
     status_label = serializers.CharField(source="get_status_display")
-    national_status = serializers.SerializerMethodField()
+    national_status = serializers.IntegerField(read_only=True, allow_null=True)
     due_at = serializers.DateTimeField(source="effective_due_at", allow_null=True)
 
     class Meta:
@@ -165,6 +162,3 @@ class LookupSerializer(serializers.ModelSerializer[Dossier]):
             "due_at",
             "returned_at",
         ]
-
-    def get_national_status(self, obj: Dossier) -> int | None:
-        return NATIONAL_CODE[obj.status]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from motcua.core.errors import DomainError, NotFoundError
-from motcua.documents.forms import receipt_pdf
+from motcua.documents.forms import pdf_response, receipt_pdf
 from motcua.dossiers.api.serializers import (
     DocumentSerializer,
     DossierActionSerializer,
@@ -220,7 +220,4 @@ class ReceiptView(GenericAPIView):
         dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
         if dossier.received_at is None:
             raise DomainError(_("The receipt is issued once the dossier is received."), code="not-received")
-        response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")

@@ -58,6 +58,7 @@ class ActionForm(forms.Form):
     )
     internal_note = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.CharField(required=False, max_length=32)
+    assignee = forms.CharField(required=False, max_length=150)
     new_due_at = forms.DateTimeField(
         label=_("New date"),
         required=False,

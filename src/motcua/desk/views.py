@@ -145,6 +145,11 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "actions": actions,
             "divisions": divisions,
+            "specialists": User.objects.filter(
+                role_assignments__role="specialist", role_assignments__unit_id=dossier.processing_unit_id
+            ).distinct()
+            if dossier.processing_unit_id
+            else User.objects.none(),
             "history": dossier.transitions.select_related("actor"),
             "documents": dossier.documents.all(),
             "pauses": dossier.pauses.all(),
@@ -169,6 +174,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             note=form.cleaned_data["note"],
             internal_note=form.cleaned_data["internal_note"],
             unit_code=form.cleaned_data["unit"],
+            assignee_username=form.cleaned_data["assignee"],
             new_due_at=form.cleaned_data["new_due_at"],
             expected_status=form.cleaned_data["expected_status"],
         )

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     REQUEST_SUPPLEMENT = "request_supplement", _("Request a supplement")
     PROVIDE_SUPPLEMENT = "provide_supplement", _("Provide the supplement")
     TRANSFER = "transfer", _("Transfer to the division")
+    ASSIGN = "assign", _("Assign a specialist")
     REQUEST_PAYMENT = "request_payment", _("Request payment")
     CONFIRM_PAYMENT = "confirm_payment", _("Confirm payment")
     EXTEND = "extend", _("Apologise and set a new date")

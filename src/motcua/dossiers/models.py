@@ -59,6 +59,14 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("handling specialist"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
     owner = models.ForeignKey(
         "accounts.User",
         verbose_name=_("account of the applicant"),

@@ -82,7 +82,9 @@ QUEUES = ("mine", "online", "due_soon", "overdue", "supplement", "ready", "all")
 def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None = None) -> QuerySet[Dossier]:
     """The desk's and divisions' work lists, always within what `user` may see."""
     now = now or timezone.now()
-    qs = dossiers_visible_to(user).select_related("procedure_version__procedure", "competent_agency", "processing_unit")
+    qs = dossiers_visible_to(user).select_related(
+        "procedure_version__procedure", "competent_agency", "processing_unit", "assignee"
+    )
     running = Q(status__in=[Status.RECEIVED, Status.IN_PROCESSING])
     due = Coalesce("extended_due_at", "due_at")
     if queue == "mine":
@@ -90,8 +92,10 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
         mine = Q(pk__in=[])
         if Role.DESK_OFFICER in roles:
             mine |= Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
-        if roles & {Role.SPECIALIST, Role.DIVISION_HEAD, Role.AGENCY_LEADER}:
-            mine |= Q(status=Status.IN_PROCESSING)
+        if roles & {Role.DIVISION_HEAD, Role.AGENCY_LEADER}:
+            mine |= Q(status=Status.IN_PROCESSING)  # visibility narrows a head to the division's dossiers
+        if Role.SPECIALIST in roles:
+            mine |= Q(status=Status.IN_PROCESSING, assignee=user)
         qs = qs.filter(mine)
     elif queue == "online":
         qs = qs.filter(status=Status.SUBMITTED, channel="online")

@@ -78,6 +78,14 @@ RULES: dict[str, Rule] = {
             Clock.RESTART,
         ),
         Rule(Action.TRANSFER, frozenset({Status.RECEIVED}), Status.IN_PROCESSING, DESK, Clock.NONE),
+        # The division head gives the dossier to one of the division's specialists (Art. 19(1)).
+        Rule(
+            Action.ASSIGN,
+            frozenset({Status.IN_PROCESSING}),
+            Status.IN_PROCESSING,
+            frozenset({Role.DIVISION_HEAD}),
+            Clock.NONE,
+        ),
         Rule(
             Action.REQUEST_PAYMENT,
             frozenset({Status.IN_PROCESSING}),

@@ -140,3 +140,17 @@ def test_sign_in_page(client, office):  # noqa: F811
     client.logout()
     wrong = client.post("/dang-nhap/", {"username": "desk", "password": "nope"})
     assert wrong.status_code == 200 and wrong.context["form"].errors
+
+
+def test_a_specialist_sees_in_my_work_what_the_head_assigned(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    code = Dossier.objects.get().code
+    desk.post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL"})
+    assert signed_in(client, office.specialist).get("/mot-cua/").context["page"].paginator.count == 0
+    head = signed_in(client, office.head)
+    page = head.get(f"/mot-cua/ho-so/{code}/")
+    assert [u.username for u in page.context["specialists"]] == ["specialist"]
+    head.post(f"/mot-cua/ho-so/{code}/thao-tac/assign/", {"assignee": "specialist"})
+    mine = signed_in(client, office.specialist).get("/mot-cua/").context["page"]
+    assert [d.code for d in mine] == [code]

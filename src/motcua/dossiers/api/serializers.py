@@ -47,6 +47,7 @@ class DossierActionSerializer(serializers.Serializer[Any]):
     internal_note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     new_due_at = serializers.DateTimeField(required=False)
     unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    assignee = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="username")
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
 
 
@@ -106,6 +107,7 @@ class DossierDetailSerializer(DossierListSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     processing_unit = serializers.CharField(source="processing_unit.name", allow_null=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
 
     class Meta(DossierListSerializer.Meta):
         fields = [
@@ -120,6 +122,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "representative_name",
             "form_data",
             "processing_unit",
+            "assignee",
             "transferred_at",
             "processed_at",
             "returned_at",

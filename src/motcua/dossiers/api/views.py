@@ -119,6 +119,7 @@ class DossierActionView(GenericAPIView):
             internal_note=values.get("internal_note", ""),
             new_due_at=values.get("new_due_at"),
             unit_code=values.get("unit", ""),
+            assignee_username=values.get("assignee", ""),
             expected_status=values.get("expected_status", ""),
         )
         return _detail(request, code)

@@ -209,6 +209,7 @@ def dossier_transition(
     internal_note: str = "",
     new_due_at: datetime | None = None,
     unit_code: str = "",
+    assignee_username: str = "",
     expected_status: str = "",
     now: datetime | None = None,
 ) -> Dossier:
@@ -251,6 +252,15 @@ def dossier_transition(
         if unit is None:
             raise ValidationError({"unit": [_("Choose a division of the competent agency.")]})
         dossier.processing_unit = unit
+    elif action == Action.ASSIGN:
+        assignee = User.objects.filter(
+            username=assignee_username,
+            role_assignments__role=Role.SPECIALIST,
+            role_assignments__unit=dossier.processing_unit,
+        ).first()
+        if assignee is None:
+            raise ValidationError({"assignee": [_("Choose a specialist of the processing division.")]})
+        dossier.assignee = assignee
     target = target_status(rule, paused_from=dossier.paused_from)
     _apply_clock(dossier, rule.clock, action=action, now=now, note=note, new_due_at=new_due_at)
     if target in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED):

@@ -222,3 +222,14 @@ def test_public_lookup_is_rate_limited(office):
     statuses = [client.get("/api/v1/lookup/", {"code": "x", "secret": "y"}).status_code for _ in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
     cache.clear()
+
+
+def test_the_head_assigns_a_specialist_of_the_division(office):
+    code = intake(office)["code"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    assert act(office.desk, code, "assign", assignee="specialist").status_code == 403  # only the head
+    wrong = act(office.head, code, "assign", assignee="specialist2")  # of another division
+    assert wrong.status_code == 400 and "assignee" in wrong.json()["error"]["fields"]
+    body = act(office.head, code, "assign", assignee="specialist").json()
+    assert body["assignee"] == "specialist" and body["status"] == "in_processing"
+    assert Dossier.objects.get(code=code).assignee == office.specialist

@@ -272,5 +272,8 @@ MOTCUA_WORKER_STALE_SECONDS = int(env("MOTCUA_WORKER_STALE_SECONDS", "60"))
 MOTCUA_DOSSIER_CODE_FORMAT = env("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
 # The address citizens reach the portal at: printed (and QR-coded) on receipts.
 MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# A supplement during appraisal must be asked within this many working days of reception
+# (Decree 61/2018 Art. 19(4); sectoral law may differ). 0 lifts the limit.
+MOTCUA_SUPPLEMENT_APPRAISAL_DAYS = int(env("MOTCUA_SUPPLEMENT_APPRAISAL_DAYS", "3"))
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))

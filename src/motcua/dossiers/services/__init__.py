@@ -298,6 +298,21 @@ def _stamp(dossier: Dossier, action: str, now: datetime) -> None:
         dossier.ended_at = now
 
 
+def _check_appraisal_supplement_in_time(dossier: Dossier, now: datetime) -> None:
+    """Decree 61/2018 Art. 19(4): a supplement during appraisal is asked within N working days of reception."""
+    limit = settings.MOTCUA_SUPPLEMENT_APPRAISAL_DAYS
+    if not limit or dossier.received_at is None:
+        return
+    calendar = agency_calendar(dossier.competent_agency)
+    deadline = calendar.due_after_working_days(dossier.received_at, limit)
+    if now > deadline:
+        message = _(
+            "A supplement during appraisal must be asked within %(n)s working days of reception (by %(deadline)s); "
+            "process the dossier or refuse it with reasons."
+        ) % {"n": limit, "deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")}
+        raise DomainError(message, code="supplement-too-late")
+
+
 def _apply_clock(
     dossier: Dossier, clock: Clock, *, action: str, now: datetime, note: str, new_due_at: datetime | None
 ) -> None:
@@ -306,6 +321,8 @@ def _apply_clock(
         dossier.due_at = _due(dossier, now)
     elif clock == Clock.PAUSE:
         stage = SupplementStage.RECEPTION if dossier.status == Status.SUBMITTED else SupplementStage.APPRAISAL
+        if action == Action.REQUEST_SUPPLEMENT and stage == SupplementStage.APPRAISAL:
+            _check_appraisal_supplement_in_time(dossier, now)
         DossierPause.objects.create(dossier=dossier, reason=action, stage=stage, started_at=now, items=note)
     elif clock in (Clock.RESTART, Clock.RESUME):
         pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()

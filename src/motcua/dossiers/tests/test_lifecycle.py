@@ -233,3 +233,16 @@ def test_the_head_assigns_a_specialist_of_the_division(office):
     body = act(office.head, code, "assign", assignee="specialist").json()
     assert body["assignee"] == "specialist" and body["status"] == "in_processing"
     assert Dossier.objects.get(code=code).assignee == office.specialist
+
+
+def test_a_supplement_during_appraisal_is_asked_within_three_working_days(office, settings):
+    with at(2026, 11, 19, 10, 20):
+        code = intake(office)["code"]
+        act(office.desk, code, "transfer", unit="QLDL")
+    # Received Thu 19/11; three working days: 20, 23, 25/11 (24/11 is a holiday).
+    with at(2026, 11, 26, 9, 0):
+        late = act(office.desk, code, "request_supplement", note="Thiếu giấy tờ.")
+        assert late.status_code == 400 and late.json()["error"]["code"] == "supplement-too-late"
+        assert Dossier.objects.get(code=code).status == "in_processing"
+        settings.MOTCUA_SUPPLEMENT_APPRAISAL_DAYS = 0  # sectoral law may allow it: the limit is a setting
+        assert act(office.desk, code, "request_supplement", note="Thiếu giấy tờ.").status_code == 200

@@ -217,7 +217,7 @@ def version_as_record(version: ProcedureVersion) -> dict[str, Any]:
         ],
     }
     for attribute in VERSION_ATTRIBUTES:
-        if attribute not in data and attribute != "processing_time":
+        if attribute not in data:
             data[attribute] = getattr(version, attribute)
     return data
 

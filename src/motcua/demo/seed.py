@@ -9,8 +9,9 @@ values too (the Sở's real mã định danh is not confirmed, DOMAIN.md §12).
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +24,11 @@ from motcua.catalog.constants import ApplicantType, Channel, ImplementationLevel
 from motcua.catalog.importing import records_from_file
 from motcua.catalog.models import Fee, ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.catalog.services import catalog_import
+from motcua.dossiers.constants import Action
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
 from motcua.workdays.constants import PeriodUnit
+from motcua.workdays.selectors import agency_calendar
 from motcua.workdays.services import calendar_seed_year, default_calendar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -315,14 +320,6 @@ def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
 
     Idempotent: dossiers already made by the seed count towards `count`. Returns how many were made.
     """
-    import random
-    from datetime import datetime, time, timedelta
-
-    from motcua.dossiers.constants import Action
-    from motcua.dossiers.models import Dossier
-    from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
-    from motcua.workdays.selectors import agency_calendar
-
     existing = Dossier.objects.filter(form_data__demo=True).count()
     if existing >= count:
         return 0

@@ -239,6 +239,18 @@ class WorkCalendarSnapshot:
                 remaining -= available
             cursor = datetime.combine(self.next_working_day(cursor.date()), time.min, tzinfo=self.tz)
 
+    def due(self, received_at: datetime, amount: float, unit: str = "working_days") -> datetime:
+        """The due date of a period of `amount` `unit`s (working_days, working_hours or calendar_days)."""
+        if unit == "working_hours":
+            return self.due_after_working_hours(received_at, amount)
+        if unit == "working_days":
+            if amount != int(amount):
+                raise DomainError("Working days must be a whole number.", code="fractional-days")
+            return self.due_after_working_days(received_at, int(amount))
+        if unit == "calendar_days":
+            return self.due_after_calendar_days(received_at, int(amount))
+        raise DomainError(f"Unknown unit {unit!r}.", code="unknown-unit")
+
     # --- explanation ---------------------------------------------------------------------
     def explain(self, received_at: datetime, amount: float, unit: str = "working_days") -> DueExplanation:
         local = self._local(received_at)
@@ -246,19 +258,13 @@ class WorkCalendarSnapshot:
         on_working_day = self.is_working_day(received_day)
         after_cutoff = on_working_day and local.time() > self._cutoff
         reception = self.reception_day(received_at)
+        due_at = self.due(received_at, amount, unit)
         if unit == "working_hours":
-            due_at = self.due_after_working_hours(received_at, amount)
             counting_starts = received_day if on_working_day else reception
         elif unit == "working_days":
-            if amount != int(amount):
-                raise DomainError("Working days must be a whole number.", code="fractional-days")
-            due_at = self.due_after_working_days(received_at, int(amount))
             counting_starts = reception if int(amount) == 0 else self.next_working_day(reception)
-        elif unit == "calendar_days":
-            due_at = self.due_after_calendar_days(received_at, int(amount))
-            counting_starts = reception + timedelta(days=1) if int(amount) else reception
         else:
-            raise DomainError(f"Unknown unit {unit!r}.", code="unknown-unit")
+            counting_starts = reception + timedelta(days=1) if int(amount) else reception
         skipped = []
         extra = []
         day = received_day + timedelta(days=1) if on_working_day else received_day

@@ -122,7 +122,7 @@ def dossier_create(
     """A citizen submits online, or a desk officer takes a complete paper dossier (received at once)."""
     now = now or timezone.now()
     version = _procedure_in_force(procedure_code, now)
-    is_desk = roles_on_dossier_creation(actor) == "desk"
+    is_desk = actor.role_assignments.filter(role=Role.DESK_OFFICER).exists()
     if is_desk:
         receiving = _desk_agency(actor, receiving_agency_code)
         if channel not in (Channel.IN_PERSON, Channel.POSTAL):
@@ -182,12 +182,6 @@ def _phone(raw: str) -> str:
         raise ValidationError({"applicant_phone": exc.messages}) from exc
 
 
-def roles_on_dossier_creation(user: User) -> str:
-    if user.role_assignments.filter(role=Role.DESK_OFFICER).exists():
-        return "desk"
-    return "applicant"
-
-
 # --- transitions ---------------------------------------------------------------------------------
 
 
@@ -196,7 +190,7 @@ def _due(dossier: Dossier, start: datetime) -> datetime | None:
     if version.processing_time is None:
         return None
     calendar = agency_calendar(dossier.competent_agency)
-    return calendar.explain(start, float(version.processing_time), version.processing_unit).due_at
+    return calendar.due(start, float(version.processing_time), version.processing_unit)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ values too (the Sở's real mã định danh is not confirmed, DOMAIN.md §12).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from dataclasses import dataclass
@@ -15,19 +16,23 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from weasyprint import HTML
 
 from motcua.accounts.constants import AgencyKind, Role, UnitKind, UserKind
 from motcua.accounts.models import Agency, ReceivingPoint, RoleAssignment, Unit, User
-from motcua.catalog.constants import ApplicantType, Channel, ImplementationLevel, ResultForm, ServiceLevel, StepActor
+from motcua.catalog.constants import ApplicantType, Channel, ImplementationLevel, ResultForm, ServiceLevel
 from motcua.catalog.importing import records_from_file
 from motcua.catalog.models import Fee, ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.catalog.services import catalog_import
-from motcua.dossiers.constants import Action
+from motcua.dossiers.constants import Action, DocumentKind
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import ApplicantData, dossier_create, dossier_transition
+from motcua.dossiers.services import ApplicantData, dossier_create, dossier_document_add, dossier_transition
+from motcua.dossiers.workflow import standard_steps
 from motcua.workdays.constants import PeriodUnit
+from motcua.workdays.domain import WorkCalendarSnapshot
 from motcua.workdays.selectors import agency_calendar
 from motcua.workdays.services import calendar_seed_year, default_calendar
 
@@ -218,20 +223,6 @@ DEMO_FORM_SCHEMA = {
 }
 
 
-def demo_steps(total: Decimal, unit: str) -> list[tuple[str, str, Decimal]]:
-    """desk → division → head → leader → desk, adding up to the legal time (in working days)."""
-    days = total if unit == PeriodUnit.WORKING_DAYS else (total * 5 / 7).quantize(Decimal("1"))
-    half = Decimal("0.5")
-    division = max(days - 4 * half, half)
-    return [
-        ("Tiếp nhận, kiểm tra và chuyển hồ sơ", StepActor.ONE_STOP_DESK, half),
-        ("Thẩm định hồ sơ, dự thảo kết quả", StepActor.DIVISION, division),
-        ("Xem xét, trình ký", StepActor.DIVISION_HEAD, half),
-        ("Phê duyệt, ký kết quả", StepActor.LEADER, half),
-        ("Trả kết quả", StepActor.ONE_STOP_DESK, half),
-    ]
-
-
 @transaction.atomic
 def fill_demo_details() -> int:
     """Give every procedure without published details realistic demo values, marked as such."""
@@ -282,10 +273,8 @@ def fill_demo_details() -> int:
             demo.add("steps")
             assert version.processing_time is not None
             ProcessStep.objects.bulk_create(
-                ProcessStep(version=version, order=i, name=name, actor=actor, duration=duration)
-                for i, (name, actor, duration) in enumerate(
-                    demo_steps(version.processing_time, version.processing_unit), 1
-                )
+                ProcessStep(version=version, order=i, name=step.name, actor=step.actor, duration=step.duration)
+                for i, step in enumerate(standard_steps(version.processing_time, version.processing_unit), 1)
             )
         if version.service_level != ServiceLevel.INFORMATION and not version.form_schema:
             demo.add("form_schema")
@@ -315,6 +304,29 @@ DEMO_APPLICANTS = [
 ]
 
 
+def office_time(calendar: WorkCalendarSnapshot, moment: datetime, rng: random.Random) -> datetime:
+    """`moment`, or the next working morning when it falls outside office hours."""
+    local = moment.astimezone(calendar.tz)
+    if calendar.is_working_day(local.date()) and 8 <= local.hour < 17:
+        return moment
+    day = (
+        local.date()
+        if local.hour < 8 and calendar.is_working_day(local.date())
+        else calendar.next_working_day(local.date())
+    )
+    return datetime.combine(day, time(8, rng.choice([0, 15, 30, 45])), tzinfo=calendar.tz)
+
+
+@functools.cache
+def demo_result_pdf() -> bytes:
+    """A one-page stand-in for a signed result, attached to the demo dossiers the leader approves."""
+    html = (
+        "<html lang='vi'><body style='font-family: Liberation Serif; margin: 3cm'>"
+        "<h1>KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH</h1><p>Bản mẫu của dữ liệu trình diễn (demo).</p></body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
 def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
     """`count` demo dossiers of the Sở, received over the past weeks and carried to various steps.
 
@@ -327,6 +339,7 @@ def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
     department = Agency.objects.get(code=DEPARTMENT_CODE)
     calendar = agency_calendar(department)
     desk, leader = User.objects.get(username="desk1"), User.objects.get(username="leader1")
+    head, specialist = User.objects.get(username="head1"), User.objects.get(username="specialist1")
     citizens = [User.objects.get(username="citizen1"), User.objects.get(username="citizen2")]
     versions = list(
         ProcedureVersion.objects.filter(agency=department, processing_time__isnull=False)
@@ -367,12 +380,27 @@ def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
             now=moment,
         )
         steps = [Action.RECEIVE] if online else []
-        steps += [Action.TRANSFER, Action.APPROVE, Action.RETURN_RESULT]
+        steps += [Action.TRANSFER, Action.ASSIGN, Action.FORWARD, Action.FORWARD, Action.APPROVE, Action.RETURN_RESULT]
         stop_after = rng.randint(0, len(steps))
         clock = moment
-        for action in steps[:stop_after]:
-            clock = min(clock + timedelta(hours=rng.randint(2, 60)), timezone.now() - timedelta(minutes=1))
-            who = leader if action == Action.APPROVE else desk
-            dossier_transition(code=dossier.code, action=action, actor=who, unit_code="QLDL", now=clock)
+        for number, action in enumerate(steps[:stop_after]):
+            clock = office_time(calendar, clock + timedelta(hours=rng.randint(1, 30)), rng)
+            clock = min(clock, timezone.now() - timedelta(minutes=1))
+            who = {
+                Action.ASSIGN: head,
+                Action.FORWARD: specialist if steps[number - 1] == Action.ASSIGN else head,
+                Action.APPROVE: leader,
+            }.get(action, desk)
+            if action == Action.APPROVE:
+                result = SimpleUploadedFile(f"ket-qua-{dossier.code}.pdf", demo_result_pdf(), "application/pdf")
+                dossier_document_add(code=dossier.code, actor=leader, file=result, kind=DocumentKind.RESULT)
+            dossier_transition(
+                code=dossier.code,
+                action=action,
+                actor=who,
+                unit_code="QLDL",
+                assignee_username="specialist1",
+                now=clock,
+            )
         made += 1
     return made

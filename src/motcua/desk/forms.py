@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.constants import Channel
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers.constants import ApplicantKind
+from motcua.dossiers.constants import ApplicantKind, DocumentKind
 
 
 class IntakeForm(forms.Form):
@@ -59,6 +59,7 @@ class ActionForm(forms.Form):
     internal_note = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.CharField(required=False, max_length=32)
     assignee = forms.CharField(required=False, max_length=150)
+    agency = forms.CharField(required=False, max_length=32)
     new_due_at = forms.DateTimeField(
         label=_("New date"),
         required=False,
@@ -66,3 +67,18 @@ class ActionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     expected_status = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    expected_step = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class UploadForm(forms.Form):
+    """A scan at the desk, or the result document."""
+
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.SUBMITTED)
+    required_document = forms.IntegerField(label=_("For the document"), required=False, min_value=1)
+
+
+class ConsultationForm(forms.Form):
+    unit = forms.IntegerField(label=_("Unit to consult"), min_value=1)
+    question = forms.CharField(label=_("Question"), max_length=4000)
+    working_days = forms.IntegerField(label=_("Working days to answer"), min_value=1, max_value=30, initial=3)

@@ -12,24 +12,40 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.constants import OFFICIAL_ROLES, UnitKind
-from motcua.accounts.models import RoleAssignment, Unit, User
+from motcua.accounts.constants import OFFICIAL_ROLES, Role, UnitKind
+from motcua.accounts.models import Agency, RoleAssignment, Unit, User
+from motcua.catalog.constants import StepActor
 from motcua.core.errors import DomainError, NotFoundError
-from motcua.desk.forms import ActionForm, IntakeForm
-from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, pdf_response, receipt_pdf
-from motcua.dossiers.constants import Action
-from motcua.dossiers.permissions import roles_on_dossier
+from motcua.core.replay import consume_form_token, form_result, issue_form_token, remember_result
+from motcua.desk.forms import ActionForm, ConsultationForm, IntakeForm, UploadForm
+from motcua.documents.forms import (
+    NOTICES,
+    FormNotIssued,
+    control_slip_pdf,
+    notice_pdf,
+    pdf_response,
+    receipt_pdf,
+)
+from motcua.documents.register import register_csv, register_pdf, register_rows, register_xlsx
+from motcua.dossiers.constants import Action, DocumentKind, Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import UNIT_SCOPED, roles_on_dossier
 from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
 from motcua.dossiers.services import (
+    UPLOAD_ROLES,
     ApplicantData,
     dossier_access_record,
     dossier_create,
+    dossier_document_add,
     dossier_transition,
 )
+from motcua.dossiers.services.consultations import consultation_answer, consultation_request
+from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
 
 QUEUE_LABELS = {
@@ -37,6 +53,7 @@ QUEUE_LABELS = {
     "online": gettext_lazy("Online dossiers to check"),
     "due_soon": gettext_lazy("Due soon"),
     "overdue": gettext_lazy("Overdue"),
+    "apology": gettext_lazy("About to be late"),
     "supplement": gettext_lazy("Awaiting supplement"),
     "ready": gettext_lazy("Ready to return"),
     "all": gettext_lazy("All"),
@@ -53,6 +70,7 @@ NOTICE_LABELS = {
     "supplement-request": gettext_lazy("Supplement request (form 02, PDF)"),
     "refusal": gettext_lazy("Refusal (form 03, PDF)"),
     "apology": gettext_lazy("Apology and new date (form 04, PDF)"),
+    "stop": gettext_lazy("Stop notice (form 05, PDF)"),
 }
 
 
@@ -91,6 +109,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not agency_ids:
         raise PermissionDenied
     form = IntakeForm(request.POST or None, agency_ids=agency_ids)
+    token = request.POST.get("form_token", "")
+    if request.method == "POST" and not consume_form_token(request, token):
+        made = form_result(request, token)
+        messages.warning(request, _("This dossier was already received; the receipt is below."))
+        if made:
+            return redirect("desk:dossier", code=made)
+        messages.error(request, _("The form had expired; check the values and send it again."))
+        token = issue_form_token(request)
+        return render(request, "desk/intake.html", {"form": form, "form_token": token})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,11 +142,12 @@ def intake(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
+            remember_result(request, token, dossier.code)
             messages.success(
                 request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": dossier.code}
             )
             return redirect("desk:dossier", code=dossier.code)
-    return render(request, "desk/intake.html", {"form": form})
+    return render(request, "desk/intake.html", {"form": form, "form_token": issue_form_token(request)})
 
 
 def _form_field(field: str) -> str | None:
@@ -127,29 +155,63 @@ def _form_field(field: str) -> str | None:
     return field if field in IntakeForm.base_fields else None
 
 
-@official_required
-def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+def _visible(request: HttpRequest, code: str) -> Dossier:
     try:
-        dossier = dossier_for_user(user=_user(request), code=code)
+        return dossier_for_user(user=_user(request), code=code)
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
-    dossier_access_record(dossier=dossier, user=_user(request), what="dossier")
-    roles = roles_on_dossier(_user(request), dossier)
-    actions = [(a, Action(a).label, RULES[a].needs_note) for a in allowed_actions(dossier.status, roles)]
+
+
+@official_required
+def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    dossier = _visible(request, code)
+    dossier_access_record(dossier=dossier, user=user, what="dossier")
+    roles = roles_on_dossier(user, dossier)
+    step = dossier.current_step
+    actions = [
+        (a, Action(a).label, RULES[a].needs_note)
+        for a in allowed_actions(dossier.status, roles, step.actor if step else "")
+    ]
+    following = next_planned_step(dossier)
     taken = set(dossier.transitions.values_list("action", flat=True))
     divisions = Unit.objects.filter(agency=dossier.competent_agency, kind=UnitKind.DIVISION, is_active=True)
+    my_units = RoleAssignment.objects.filter(user=user, role__in=UNIT_SCOPED).values_list("unit_id", flat=True)
+    consultations = list(dossier.consultations.select_related("unit", "requested_by", "answered_by"))
+    upload_kinds = [
+        kind for kind, allowed in UPLOAD_ROLES.items() if any(dossier.status in allowed.get(r, ()) for r in roles)
+    ]
+    can_consult = (
+        dossier.status == Status.IN_PROCESSING
+        and step is not None
+        and step.actor == StepActor.DIVISION
+        and bool(Role.DIVISION_HEAD in roles or (Role.SPECIALIST in roles and dossier.assignee_id == user.pk))
+    )
     return render(
         request,
         "desk/dossier.html",
         {
             "dossier": dossier,
+            "can_consult": can_consult,
+            "form_token": issue_form_token(request) if can_consult else "",
+            "step": step,
             "actions": actions,
+            "next_step": following,
+            "partner_agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.competent_agency_id)
+            if following is not None and following.actor == StepActor.OTHER_AGENCY
+            else Agency.objects.none(),
             "divisions": divisions,
             "specialists": User.objects.filter(
                 role_assignments__role="specialist", role_assignments__unit_id=dossier.processing_unit_id
             ).distinct()
             if dossier.processing_unit_id
             else User.objects.none(),
+            "steps": dossier.steps.select_related("agency", "unit", "holder"),
+            "consultations": consultations,
+            "answerable": {c.pk for c in consultations if c.answered_at is None and c.unit_id in set(my_units)},
+            "consult_units": divisions.exclude(pk=dossier.processing_unit_id or 0),
+            "upload_kinds": [(kind, DocumentKind(kind).label) for kind in upload_kinds],
+            "required_documents": dossier.procedure_version.documents.all(),
             "history": dossier.transitions.select_related("actor"),
             "documents": dossier.documents.all(),
             "pauses": dossier.pauses.all(),
@@ -158,45 +220,116 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@official_required
-@require_POST
-def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    form = ActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Check the values you entered."))
-        return redirect("desk:dossier", code=code)
+def _report_errors(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Run a service call for a form; its refusal becomes a message that says what to fix."""
     try:
-        dossier_for_user(user=_user(request), code=code)
-        dossier_transition(
-            code=code,
-            action=action,
-            actor=_user(request),
-            note=form.cleaned_data["note"],
-            internal_note=form.cleaned_data["internal_note"],
-            unit_code=form.cleaned_data["unit"],
-            assignee_username=form.cleaned_data["assignee"],
-            new_due_at=form.cleaned_data["new_due_at"],
-            expected_status=form.cleaned_data["expected_status"],
-        )
+        call()
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
-    except PermissionDenied:
-        messages.error(request, _("Your role does not allow this action on this dossier."))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Your role does not allow this action on this dossier."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+        messages.success(request, done)
+
+
+@official_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    _visible(request, code)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the values you entered."))
+        return redirect("desk:dossier", code=code)
+    data = form.cleaned_data
+    _report_errors(
+        request,
+        lambda: dossier_transition(
+            code=code,
+            action=action,
+            actor=_user(request),
+            note=data["note"],
+            internal_note=data["internal_note"],
+            unit_code=data["unit"],
+            assignee_username=data["assignee"],
+            agency_code=data["agency"],
+            new_due_at=data["new_due_at"],
+            expected_status=data["expected_status"],
+            expected_step=data["expected_step"],
+        ),
+        _("Done: %(action)s.") % {"action": Action(action).label if action in Action.values else action},
+    )
+    return redirect("desk:dossier", code=code)
+
+
+@official_required
+@require_POST
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Scans at the desk, or the result document of the division and the leader."""
+    _visible(request, code)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("desk:dossier", code=code)
+    data = form.cleaned_data
+    _report_errors(
+        request,
+        lambda: dossier_document_add(
+            code=code,
+            actor=_user(request),
+            file=data["file"],
+            kind=data["kind"],
+            required_document_id=data["required_document"],
+        ),
+        _("File attached."),
+    )
+    return redirect("desk:dossier", code=code)
+
+
+@official_required
+@require_POST
+def consult(request: HttpRequest, code: str) -> HttpResponse:
+    _visible(request, code)
+    form = ConsultationForm(request.POST)
+    if not consume_form_token(request, request.POST.get("form_token", "")):
+        messages.error(request, _("This form was already sent; the page below shows the result."))
+    elif form.is_valid():
+        data = form.cleaned_data
+        _report_errors(
+            request,
+            lambda: consultation_request(
+                code=code,
+                actor=_user(request),
+                unit_id=data["unit"],
+                question=data["question"],
+                working_days=data["working_days"],
+            ),
+            _("The unit has been asked."),
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("desk:dossier", code=code)
+
+
+@official_required
+@require_POST
+def answer(request: HttpRequest, code: str, consultation_id: int) -> HttpResponse:
+    _visible(request, code)
+    text = request.POST.get("answer", "")[:4000]
+    _report_errors(
+        request,
+        lambda: consultation_answer(consultation_id=consultation_id, actor=_user(request), answer=text),
+        _("Your unit's opinion has been sent."),
+    )
     return redirect("desk:dossier", code=code)
 
 
 @official_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        dossier = dossier_for_user(user=_user(request), code=code)
-    except NotFoundError as exc:
-        raise Http404(str(exc)) from exc
+    dossier = _visible(request, code)
     if dossier.received_at is None:
         raise Http404(_("The receipt is issued once the dossier is received."))
     return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
@@ -213,3 +346,54 @@ def notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
     except (NotFoundError, FormNotIssued) as exc:
         raise Http404(str(exc)) from exc
     return pdf_response(pdf, f"{form}-{dossier.code}.pdf")
+
+
+@official_required
+def control_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 06: every hand-over with its time and whether the giver was early, on time or late."""
+    dossier = _visible(request, code)
+    return pdf_response(control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+REGISTER_FORMATS = {
+    "pdf": (register_pdf, "application/pdf"),
+    "csv": (register_csv, "text/csv; charset=utf-8"),
+    "xlsx": (register_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@official_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Form 07: the register of the year, for the desk and the leaders of the receiving agency."""
+    agencies = Agency.objects.filter(
+        role_assignments__user=_user(request), role_assignments__role__in=[Role.DESK_OFFICER, Role.AGENCY_LEADER]
+    ).distinct()
+    if not agencies:
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    year = min(max(year, 2000), this_year)
+    agency = agencies.filter(code=request.GET.get("agency", "")).first() or agencies.first()
+    assert agency is not None
+    export = request.GET.get("format", "")
+    if export in REGISTER_FORMATS:
+        build, content_type = REGISTER_FORMATS[export]
+        response = HttpResponse(build(agency, year), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{agency.code}-{year}.{export}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    page = Paginator(list(register_rows(agency, year)), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "desk/register.html",
+        {
+            "agency": agency,
+            "agencies": agencies,
+            "year": year,
+            "years": range(this_year, this_year - 6, -1),
+            "page": page,
+        },
+    )

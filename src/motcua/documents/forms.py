@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from urllib.parse import urlencode
 
 import segno
@@ -16,9 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.accounts.models import User
 from motcua.core.templatetags.formats import phone
-from motcua.dossiers.constants import Action
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.constants import Action, Timeliness
+from motcua.dossiers.models import Dossier, DossierStep
 
 
 class PdfUnavailable(RuntimeError):
@@ -95,6 +97,7 @@ NOTICES = {
     "supplement-request": (Action.REQUEST_SUPPLEMENT, "documents/supplement_request.html"),  # form 02
     "refusal": (Action.REFUSE_RECEPTION, "documents/refusal.html"),  # form 03
     "apology": (Action.EXTEND, "documents/apology.html"),  # form 04
+    "stop": (Action.STOP, "documents/stop.html"),  # form 05 (TT 03/2025)
 }
 
 
@@ -105,6 +108,8 @@ class FormNotIssued(LookupError):
 def notice_pdf(dossier: Dossier, form: str) -> bytes:
     """Forms 02, 03 and 04, from the transition that issued them (the latest one)."""
     action, template = NOTICES[form]
+    # Forms 04 and 05 are the competent agency's letters; 02 and 03 the receiving desk's.
+    issuer = dossier.competent_agency if action in (Action.EXTEND, Action.STOP) else dossier.receiving_agency
     transition = dossier.transitions.filter(action=action).select_related("actor").order_by("-at", "-id").first()
     if transition is None:
         raise FormNotIssued(form)
@@ -112,7 +117,8 @@ def notice_pdf(dossier: Dossier, form: str) -> bytes:
     context = {
         "dossier": dossier,
         "version": dossier.procedure_version,
-        "parent": dossier.receiving_agency.parent,
+        "parent": issuer.parent,
+        "issuer": issuer,
         "receiving": dossier.receiving_agency,
         "competent": dossier.competent_agency,
         "transition": transition,
@@ -127,3 +133,80 @@ def notice_pdf(dossier: Dossier, form: str) -> bytes:
         "new_due": Moment(dossier.extended_due_at) if dossier.extended_due_at else "",
     }
     return html_to_pdf(render_to_string(template, context))
+
+
+TIMELINESS_WORDS: dict[str, str] = {
+    Timeliness.EARLY: "Trước hạn",
+    Timeliness.ON_TIME: "Đúng hạn",
+    Timeliness.LATE: "Quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class SlipRow:
+    giver: str
+    receiver: str
+    at: Moment
+    giver_name: str
+    receiver_name: str
+    result: str
+    note: str
+
+
+def _holder_label(step: DossierStep) -> str:
+    return step.unit.name if step.unit is not None else step.agency.name
+
+
+def _person(user: User | None) -> str:
+    return str(user) if user is not None else ""
+
+
+def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
+    """One row per hand-over between holders, judged on the giver's step; then the consultations."""
+    steps = list(dossier.steps.select_related("agency", "unit", "holder", "ended_by"))
+    rows = [
+        SlipRow(
+            giver=_holder_label(given),
+            receiver=_holder_label(taken),
+            at=Moment(taken.started_at),
+            giver_name=_person(given.ended_by),
+            receiver_name=_person(taken.holder),
+            result=TIMELINESS_WORDS.get(given.result, ""),
+            note=" ".join(part for part in (given.name + ".", given.note) if part).strip()[:300],
+        )
+        for given, taken in pairwise(steps)
+    ]
+    for consultation in dossier.consultations.select_related("unit", "requested_by", "answered_by"):
+        lead = dossier.processing_unit.name if dossier.processing_unit else dossier.competent_agency.name
+        rows.append(
+            SlipRow(
+                giver=lead,
+                receiver=consultation.unit.name,
+                at=Moment(consultation.requested_at),
+                giver_name=_person(consultation.requested_by),
+                receiver_name=_person(consultation.answered_by),
+                result=TIMELINESS_WORDS.get(consultation.result, ""),
+                note=f"Xin ý kiến, hạn trả lời {timezone.localtime(consultation.due_at):%d/%m/%Y}.",
+            )
+        )
+    return rows
+
+
+def control_slip_pdf(dossier: Dossier) -> bytes:
+    """Form 06 (TT 01/2018 form 05): Phiếu kiểm soát quá trình giải quyết hồ sơ."""
+    now = timezone.localtime()
+    partners = sorted({s.agency.name for s in dossier.steps.select_related("agency") if s.actor == "other_agency"})
+    context = {
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "parent": dossier.receiving_agency.parent,
+        "receiving": dossier.receiving_agency,
+        "competent": dossier.competent_agency,
+        "partners": partners,
+        "rows": control_slip_rows(dossier),
+        "due": Moment(dossier.due_at) if dossier.due_at else "",
+        "new_due": Moment(dossier.extended_due_at) if dossier.extended_due_at else "",
+        "returned": Moment(dossier.returned_at) if dossier.returned_at else "",
+        "place_date": f"ngày {now:%d} tháng {now:%m} năm {now:%Y}",
+    }
+    return html_to_pdf(render_to_string("documents/control_slip.html", context))

@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     PROVIDE_SUPPLEMENT = "provide_supplement", _("Provide the supplement")
     TRANSFER = "transfer", _("Transfer to the division")
     ASSIGN = "assign", _("Assign a specialist")
+    FORWARD = "forward", _("Hand over to the next step")
+    SEND_BACK = "send_back", _("Send back to the previous step")
+    PROPOSE_SUPPLEMENT = "propose_supplement", _("Propose a supplement request to the desk")
     REQUEST_PAYMENT = "request_payment", _("Request payment")
     CONFIRM_PAYMENT = "confirm_payment", _("Confirm payment")
     EXTEND = "extend", _("Apologise and set a new date")
@@ -51,6 +54,24 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", _("Return the result")
     WITHDRAW = "withdraw", _("Withdraw")
     STOP = "stop", _("Stop processing")
+    # Logged, but not transitions: the status does not change and no step is handed over.
+    CONSULT = "consult", _("Ask another unit's opinion")
+    ANSWER_CONSULTATION = "answer_consultation", _("Answer a consultation")
+    APOLOGY_PROMPT = "apology_prompt", _("Reminder: about to be late")
+
+
+# Work inside the administration: logged for officials, not shown in the applicant's history.
+INTERNAL_ACTIONS = frozenset(
+    {
+        Action.ASSIGN,
+        Action.FORWARD,
+        Action.SEND_BACK,
+        Action.PROPOSE_SUPPLEMENT,
+        Action.CONSULT,
+        Action.ANSWER_CONSULTATION,
+        Action.APOLOGY_PROMPT,
+    }
+)
 
 
 class Outcome(models.TextChoices):
@@ -69,3 +90,21 @@ class ApplicantKind(models.TextChoices):
 class SupplementStage(models.TextChoices):
     RECEPTION = "reception", _("At reception")
     APPRAISAL = "appraisal", _("During appraisal")
+
+
+class DocumentKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted by the applicant")
+    RESULT = "result", _("Result")
+
+
+class Timeliness(models.TextChoices):
+    """A step or a dossier finished before its due date's day, on that day, or after the due time."""
+
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+# Not a role anyone is given: what officials of another agency hold on a dossier while it is at
+# their agency for its part of the processing (liên thông, Decree 61/2018 Art. 19(6)).
+PARTNER_AGENCY = "partner_agency"

@@ -12,8 +12,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
-from motcua.catalog.constants import Channel, ServiceLevel
-from motcua.dossiers.constants import NATIONAL_CODE, Action, ApplicantKind, Outcome, Status, SupplementStage
+from motcua.catalog.constants import Channel, ServiceLevel, StepActor
+from motcua.dossiers.constants import (
+    NATIONAL_CODE,
+    Action,
+    ApplicantKind,
+    DocumentKind,
+    Outcome,
+    Status,
+    SupplementStage,
+    Timeliness,
+)
+from motcua.workdays.constants import PeriodUnit
 
 
 def new_lookup_secret() -> str:
@@ -107,6 +117,26 @@ class Dossier(models.Model):
     )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     extended_due_at = models.DateTimeField(_("new date after apology"), null=True, blank=True)
+    apology_prompted_at = models.DateTimeField(
+        _("apology prompted at"),
+        null=True,
+        blank=True,
+        help_text=_("When the competent unit was told that the dossier is about to be late."),
+    )
+
+    current_step = models.ForeignKey(
+        "DossierStep",
+        verbose_name=_("current step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supplement_proposal = models.TextField(
+        _("supplement proposed to the desk"),
+        blank=True,
+        help_text=_("What the division found missing; the desk issues the request (form 02)."),
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -178,6 +208,96 @@ class DossierTransition(models.Model):
         return str(Action(self.action).label) if self.action in Action.values else self.action
 
 
+class DossierStep(models.Model):
+    """A stretch of the internal process during which one unit (or another agency) holds the dossier.
+
+    One row of the control slip (form 06) per hand-over: who gave, who took, when, and whether the
+    giver finished early, on time or late against the step's limit.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="steps")
+    plan_index = models.PositiveSmallIntegerField(_("step of the process"))
+    name = models.CharField(_("step"), max_length=255)
+    actor = models.CharField(_("done by"), max_length=20, choices=StepActor.choices)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossier_steps"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    holder = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    duration = models.DecimalField(_("time allowed"), max_digits=6, decimal_places=1, default=0)
+    duration_unit = models.CharField(
+        _("unit of time"), max_length=20, choices=PeriodUnit.choices, default=PeriodUnit.WORKING_DAYS
+    )
+    started_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("handed over by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_with = models.CharField(_("by the action"), max_length=30, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Timeliness.choices, blank=True)
+    task = models.TextField(_("task"), blank=True, help_text=_("What another agency is asked to do (liên thông)."))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["agency", "actor"], name="dossier_step_agency_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.plan_index}. {self.name}"
+
+
+class DossierConsultation(models.Model):
+    """The lead unit asks another unit's opinion, in parallel, with its own deadline (Art. 19(5))."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("consulted unit"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    question = models.TextField(_("question"))
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    due_at = models.DateTimeField(_("answer due at"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Timeliness.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["unit", "dossier"], name="dossier_consultation_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.unit_id}"
+
+
 class DossierPause(models.Model):
     """A wait for the applicant (supplement or payment), so that both the decree's count (restart)
     and the national index's count (subtract the pause) can be computed."""
@@ -221,6 +341,7 @@ class DossierDocument(models.Model):
     """A file of a dossier, kept outside the public folders and served only after a permission check."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.SUBMITTED)
     required_document = models.ForeignKey(
         "catalog.RequiredDocument",
         verbose_name=_("for the required document"),

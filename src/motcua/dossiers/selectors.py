@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import RoleAssignment, User
+from motcua.catalog.constants import StepActor
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import Status
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.dossiers.models import Dossier, DossierConsultation
+from motcua.dossiers.permissions import PARTNER_ROLES, UNIT_SCOPED, dossiers_visible_to
 
 
 def dossier_list(
@@ -41,7 +42,9 @@ def dossier_for_user(*, user: User, code: str) -> Dossier:
     """The dossier `code` if `user` may see it; otherwise the same 404 as a dossier that does not exist."""
     dossier = (
         dossiers_visible_to(user)
-        .select_related("procedure_version__procedure", "competent_agency", "receiving_agency", "processing_unit")
+        .select_related(
+            "procedure_version__procedure", "competent_agency", "receiving_agency", "processing_unit", "current_step"
+        )
         .filter(code=code)
         .first()
     )
@@ -53,7 +56,7 @@ def dossier_for_user(*, user: User, code: str) -> Dossier:
 def dossier_public_lookup(*, code: str, secret: str) -> Dossier:
     """The dossier with this code and receipt secret, for the lookup without signing in."""
     dossier = (
-        Dossier.objects.select_related("procedure_version__procedure", "competent_agency")
+        Dossier.objects.select_related("procedure_version__procedure", "competent_agency", "current_step")
         .filter(code=code.strip())
         .exclude(status="draft")
         .first()
@@ -76,27 +79,56 @@ OPEN_STATUSES = (
     Status.SUPPLEMENT_REQUESTED,
     Status.PAYMENT_REQUESTED,
 )
-QUEUES = ("mine", "online", "due_soon", "overdue", "supplement", "ready", "all")
+QUEUES = ("mine", "online", "due_soon", "overdue", "apology", "supplement", "ready", "all")
+
+
+def _my_work(user: User) -> Q:
+    """What waits for `user` now: the steps their roles hold (visibility narrows it to their agency and unit)."""
+    assignments = list(RoleAssignment.objects.filter(user=user).only("role", "agency_id", "unit_id"))
+    roles = {a.role for a in assignments}
+    in_processing = Q(status=Status.IN_PROCESSING)
+    mine = Q(pk__in=[])
+    if Role.DESK_OFFICER in roles:
+        mine |= Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
+        mine |= in_processing & Q(current_step__actor=StepActor.ONE_STOP_DESK)  # supplements to issue
+    if Role.DIVISION_HEAD in roles:
+        head_units = [a.unit_id for a in assignments if a.role == Role.DIVISION_HEAD]
+        to_assign = Q(current_step__actor=StepActor.DIVISION, assignee__isnull=True)
+        mine |= (
+            in_processing
+            & Q(processing_unit_id__in=head_units)
+            & (to_assign | Q(current_step__actor=StepActor.DIVISION_HEAD))
+        )
+    if Role.SPECIALIST in roles:
+        mine |= in_processing & Q(current_step__actor=StepActor.DIVISION, assignee=user)
+    if Role.AGENCY_LEADER in roles:
+        agencies = [a.agency_id for a in assignments if a.role == Role.AGENCY_LEADER]
+        mine |= in_processing & Q(current_step__actor=StepActor.LEADER, competent_agency_id__in=agencies)
+    partner_agencies = [a.agency_id for a in assignments if a.role in PARTNER_ROLES]
+    if partner_agencies:
+        mine |= in_processing & Q(
+            current_step__actor=StepActor.OTHER_AGENCY, current_step__agency_id__in=partner_agencies
+        )
+    consulted_units: list[int] = []
+    for assignment in assignments:
+        if assignment.role in UNIT_SCOPED and assignment.unit_id is not None:
+            consulted_units.append(assignment.unit_id)
+    if consulted_units:
+        asked = DossierConsultation.objects.filter(unit_id__in=consulted_units, answered_at__isnull=True)
+        mine |= in_processing & Q(pk__in=asked.values("dossier_id"))
+    return mine
 
 
 def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None = None) -> QuerySet[Dossier]:
     """The desk's and divisions' work lists, always within what `user` may see."""
     now = now or timezone.now()
     qs = dossiers_visible_to(user).select_related(
-        "procedure_version__procedure", "competent_agency", "processing_unit", "assignee"
+        "procedure_version__procedure", "competent_agency", "processing_unit", "assignee", "current_step"
     )
     running = Q(status__in=[Status.RECEIVED, Status.IN_PROCESSING])
     due = Coalesce("extended_due_at", "due_at")
     if queue == "mine":
-        roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-        mine = Q(pk__in=[])
-        if Role.DESK_OFFICER in roles:
-            mine |= Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
-        if roles & {Role.DIVISION_HEAD, Role.AGENCY_LEADER}:
-            mine |= Q(status=Status.IN_PROCESSING)  # visibility narrows a head to the division's dossiers
-        if Role.SPECIALIST in roles:
-            mine |= Q(status=Status.IN_PROCESSING, assignee=user)
-        qs = qs.filter(mine)
+        qs = qs.filter(_my_work(user))
     elif queue == "online":
         qs = qs.filter(status=Status.SUBMITTED, channel="online")
     elif queue == "due_soon":
@@ -107,6 +139,8 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
         qs = qs.filter(status=Status.SUPPLEMENT_REQUESTED)
     elif queue == "ready":
         qs = qs.filter(status=Status.PROCESSED)
+    elif queue == "apology":
+        qs = qs.filter(status=Status.IN_PROCESSING, apology_prompted_at__isnull=False, extended_due_at__isnull=True)
     if q.strip():
         term = q.strip()[:100]
         phone = "".join(ch for ch in term if ch.isdigit())

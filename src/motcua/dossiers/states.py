@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from motcua.accounts.constants import Role
-from motcua.dossiers.constants import Action, Outcome, Status
+from motcua.catalog.constants import StepActor
+from motcua.dossiers.constants import PARTNER_AGENCY, Action, Outcome, Status
 
 
 class Clock(Enum):
@@ -37,13 +38,19 @@ class Rule:
     clock: Clock
     outcome: str = ""
     needs_note: bool = False  # a reason the applicant is told
+    # Within the internal process: the kinds of step (StepActor) the dossier must be at; empty = any.
+    stages: frozenset[str] = frozenset()
 
 
 APPLICANT = frozenset({Role.CITIZEN, Role.ORGANISATION_REPRESENTATIVE})
 DESK = frozenset({Role.DESK_OFFICER})
 LEADER = frozenset({Role.AGENCY_LEADER})
 PROCESSING_ROLES = frozenset({Role.SPECIALIST, Role.DIVISION_HEAD, Role.AGENCY_LEADER})
+DIVISION = frozenset({Role.SPECIALIST, Role.DIVISION_HEAD})
 WAITING = frozenset({Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED})
+AT_DESK = frozenset({StepActor.ONE_STOP_DESK})
+AT_DIVISION = frozenset({StepActor.DIVISION})
+AT_LEADER = frozenset({StepActor.LEADER})
 OPEN = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_PROCESSING, *WAITING})
 
 RULES: dict[str, Rule] = {
@@ -60,8 +67,17 @@ RULES: dict[str, Rule] = {
             outcome=Outcome.NOT_ACCEPTED,
             needs_note=True,
         ),
-        # Every supplement request goes through the desk (Art. 5(1)(e)); a specialist proposes it
-        # during appraisal and the desk issues form 02.
+        # Every supplement request goes through the desk (Art. 5(1)(e)): during appraisal the division
+        # proposes it, the dossier comes back to the desk, and the desk issues form 02.
+        Rule(
+            Action.PROPOSE_SUPPLEMENT,
+            frozenset({Status.IN_PROCESSING}),
+            Status.IN_PROCESSING,
+            DIVISION,
+            Clock.NONE,
+            needs_note=True,
+            stages=AT_DIVISION,
+        ),
         Rule(
             Action.REQUEST_SUPPLEMENT,
             frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_PROCESSING}),
@@ -69,6 +85,7 @@ RULES: dict[str, Rule] = {
             DESK,
             Clock.PAUSE,
             needs_note=True,
+            stages=AT_DESK,
         ),
         Rule(
             Action.PROVIDE_SUPPLEMENT,
@@ -85,6 +102,26 @@ RULES: dict[str, Rule] = {
             Status.IN_PROCESSING,
             frozenset({Role.DIVISION_HEAD}),
             Clock.NONE,
+            stages=AT_DIVISION,
+        ),
+        # The holder of a step hands the dossier to the next step of the process: the specialist to the
+        # head, the head to the leader, another agency back to the lead agency (Art. 19(1), (6)).
+        Rule(
+            Action.FORWARD,
+            frozenset({Status.IN_PROCESSING}),
+            Status.IN_PROCESSING,
+            DIVISION | {PARTNER_AGENCY},
+            Clock.NONE,
+            stages=frozenset({StepActor.DIVISION, StepActor.DIVISION_HEAD, StepActor.OTHER_AGENCY}),
+        ),
+        Rule(
+            Action.SEND_BACK,
+            frozenset({Status.IN_PROCESSING}),
+            Status.IN_PROCESSING,
+            frozenset({Role.DIVISION_HEAD, Role.AGENCY_LEADER}),
+            Clock.NONE,
+            needs_note=True,
+            stages=frozenset({StepActor.DIVISION_HEAD, StepActor.LEADER}),
         ),
         Rule(
             Action.REQUEST_PAYMENT,
@@ -92,6 +129,8 @@ RULES: dict[str, Rule] = {
             Status.PAYMENT_REQUESTED,
             PROCESSING_ROLES | DESK,
             Clock.PAUSE,
+            # whoever holds the dossier at the time (narrowed by STEP_HOLDERS)
+            stages=frozenset(StepActor.values) - {StepActor.OTHER_AGENCY},
         ),
         Rule(Action.CONFIRM_PAYMENT, frozenset({Status.PAYMENT_REQUESTED}), RESUME, DESK, Clock.RESUME),
         Rule(
@@ -109,6 +148,7 @@ RULES: dict[str, Rule] = {
             LEADER,
             Clock.STOP,
             outcome=Outcome.APPROVED,
+            stages=AT_LEADER,
         ),
         Rule(
             Action.DENY,
@@ -118,6 +158,7 @@ RULES: dict[str, Rule] = {
             Clock.STOP,
             outcome=Outcome.DENIED,
             needs_note=True,
+            stages=AT_LEADER,
         ),
         Rule(Action.RETURN_RESULT, frozenset({Status.PROCESSED}), Status.RETURNED, DESK, Clock.NONE),
         Rule(Action.WITHDRAW, OPEN, Status.WITHDRAWN, APPLICANT | DESK, Clock.STOP, outcome=Outcome.WITHDRAWN),
@@ -134,20 +175,45 @@ RULES: dict[str, Rule] = {
 }
 
 
-class TransitionRefused(Exception):
-    """The action cannot be taken from this status (stale or illegal)."""
+# Who holds each kind of step: an action bound to steps is taken by the step's holder only.
+STEP_HOLDERS: dict[str, frozenset[str]] = {
+    StepActor.ONE_STOP_DESK: DESK,
+    StepActor.DIVISION: DIVISION,
+    StepActor.DIVISION_HEAD: frozenset({Role.DIVISION_HEAD}),
+    StepActor.LEADER: LEADER,
+    StepActor.OTHER_AGENCY: frozenset({PARTNER_AGENCY}),
+}
 
-    def __init__(self, action: str, status: str):
-        super().__init__(f"{action} is not allowed from {status}")
+
+def acting_roles(rule: Rule, roles: frozenset[str] | set[str], status: str, stage: str) -> frozenset[str]:
+    """Which of `roles` may take `rule`'s action: the rule's roles, narrowed to the step's holders."""
+    acting = rule.roles & set(roles)
+    if rule.stages and status == Status.IN_PROCESSING:
+        acting &= STEP_HOLDERS.get(stage, frozenset())
+    return frozenset(acting)
+
+
+class TransitionRefused(Exception):
+    """The action cannot be taken from this status, or at this step (stale or illegal)."""
+
+    def __init__(self, action: str, status: str, stage: str = ""):
+        super().__init__(f"{action} is not allowed from {status} {stage}".strip())
         self.action = action
         self.status = status
+        self.stage = stage
 
 
-def rule_for(action: str, status: str) -> Rule:
-    """The rule that applies, or TransitionRefused."""
+def rule_for(action: str, status: str, stage: str = "") -> Rule:
+    """The rule that applies at `status` and (in processing) the current step's kind, or TransitionRefused.
+
+    A step condition binds only while the dossier is in processing; before that, at reception, the
+    dossier is with the desk anyway.
+    """
     rule = RULES.get(action)
     if rule is None or status not in rule.sources:
         raise TransitionRefused(action, status)
+    if rule.stages and status == Status.IN_PROCESSING and stage not in rule.stages:
+        raise TransitionRefused(action, status, stage)
     return rule
 
 
@@ -155,6 +221,14 @@ def target_status(rule: Rule, *, paused_from: str) -> str:
     return paused_from if rule.target == RESUME else rule.target
 
 
-def allowed_actions(status: str, roles: frozenset[str] | set[str]) -> list[str]:
-    """The actions someone holding `roles` may take on a dossier in `status` (for buttons and the API)."""
-    return [a for a, rule in RULES.items() if status in rule.sources and rule.roles & set(roles)]
+def allowed_actions(status: str, roles: frozenset[str] | set[str], stage: str = "") -> list[str]:
+    """The actions someone holding `roles` may take on a dossier in `status` at `stage` (buttons, the API)."""
+    allowed = []
+    for action, rule in RULES.items():
+        try:
+            rule_for(action, status, stage)
+        except TransitionRefused:
+            continue
+        if acting_roles(rule, roles, status, stage):
+            allowed.append(action)
+    return allowed

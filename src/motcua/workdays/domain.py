@@ -153,6 +153,13 @@ class WorkCalendarSnapshot:
         index = self._working_before[self._offset(day.toordinal()) + 1]
         return date.fromordinal(self._working_ordinal(index))
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before `day`."""
+        index = self._working_before[self._offset(day.toordinal())] - 1
+        if index < 0:
+            raise CalendarRangeError(f"No working day before {day:%d/%m/%Y} in the working calendar.")
+        return date.fromordinal(self._working_ordinal(index))
+
     def _working_ordinal(self, index: int) -> int:
         if index >= len(self._working):
             raise CalendarRangeError(

@@ -8,6 +8,7 @@ import time_machine
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.conftest import office  # noqa: F401  (fixture)
+from motcua.dossiers.tests.flow import carry_to_leader
 from motcua.workdays.domain import VIETNAM
 
 INTAKE = {
@@ -18,6 +19,12 @@ INTAKE = {
     "applicant_id_number": "094190005678",
     "applicant_phone": "0912345678",
 }
+
+
+def receive(client, data):
+    """Send the intake form as the page gives it: with its one-time token."""
+    token = client.get("/mot-cua/tiep-nhan/").context["form_token"]
+    return client.post("/mot-cua/tiep-nhan/", {**data, "form_token": token})
 
 
 def signed_in(client, user):
@@ -34,7 +41,7 @@ def test_the_desk_needs_an_official(client, office):  # noqa: F811
 def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
     with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):
-        response = desk.post("/mot-cua/tiep-nhan/", INTAKE)
+        response = receive(desk, INTAKE)
     dossier = Dossier.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
     page = desk.get(response["Location"])
@@ -42,6 +49,7 @@ def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
     assert [a for a, _label, _note in page.context["actions"]] == ["request_supplement", "transfer", "withdraw"]
     desk.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"})
     assert Dossier.objects.get().status == "in_processing"
+    carry_to_leader(office, dossier.code)
     leader = signed_in(client, office.leader)
     leader.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/approve/", {"expected_status": "in_processing"})
     assert Dossier.objects.get().status == "processed"
@@ -51,18 +59,18 @@ def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
 
 def test_intake_with_bad_input_shows_what_to_fix_and_writes_nothing(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    response = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_id_number": "123", "applicant_phone": "12"})
+    response = receive(desk, {**INTAKE, "applicant_id_number": "123", "applicant_phone": "12"})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "applicant_id_number" in errors
-    fixed = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_phone": "12"})
+    fixed = receive(desk, {**INTAKE, "applicant_phone": "12"})
     assert "applicant_phone" in fixed.context["form"].errors
     assert Dossier.objects.count() == 0
 
 
 def test_a_stale_button_does_not_act_twice(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    receive(desk, INTAKE)
     code = Dossier.objects.get().code
     first = desk.post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"})
     again = desk.post(
@@ -74,18 +82,20 @@ def test_a_stale_button_does_not_act_twice(client, office):  # noqa: F811
 
 
 def test_wrong_role_gets_a_message_not_a_change(client, office):  # noqa: F811
-    signed_in(client, office.desk).post("/mot-cua/tiep-nhan/", INTAKE)
+    receive(signed_in(client, office.desk), INTAKE)
     code = Dossier.objects.get().code
     signed_in(client, office.desk).post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL"})
     page = signed_in(client, office.specialist).post(f"/mot-cua/ho-so/{code}/thao-tac/approve/", {}, follow=True)
-    assert "does not allow" in page.content.decode()
+    assert "cannot be done while the dossier is at the step" in page.content.decode()
+    page = signed_in(client, office.specialist).post(f"/mot-cua/ho-so/{code}/thao-tac/forward/", {}, follow=True)
+    assert "Only the specialist assigned" in page.content.decode()
     assert Dossier.objects.get().status == "in_processing"
 
 
 def test_queues_search_and_scope(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    desk.post("/mot-cua/tiep-nhan/", INTAKE)
-    desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "applicant_name": "Lê Văn Cường", "applicant_phone": "0931015119"})
+    receive(desk, INTAKE)
+    receive(desk, {**INTAKE, "applicant_name": "Lê Văn Cường", "applicant_phone": "0931015119"})
     assert desk.get("/mot-cua/", {"queue": "all"}).context["page"].paginator.count == 2
     assert desk.get("/mot-cua/", {"queue": "all", "q": "Cường"}).context["page"].paginator.count == 1
     assert desk.get("/mot-cua/", {"queue": "all", "q": "0931015119"}).context["page"].paginator.count == 1
@@ -99,7 +109,7 @@ def test_queues_search_and_scope(client, office):  # noqa: F811
 def test_overdue_and_due_soon(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
     with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):
-        desk.post("/mot-cua/tiep-nhan/", INTAKE)  # due 27/11 17:00
+        receive(desk, INTAKE)  # due 27/11 17:00
     with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=VIETNAM), tick=False):
         assert desk.get("/mot-cua/", {"queue": "due_soon"}).context["page"].paginator.count == 1
         assert desk.get("/mot-cua/", {"queue": "overdue"}).context["page"].paginator.count == 0
@@ -118,16 +128,16 @@ def test_queue_query_count_does_not_grow(client, office):  # noqa: F811
             assert desk.get("/mot-cua/", {"queue": "all"}).status_code == 200
         return len(ctx.captured_queries)
 
-    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    receive(desk, INTAKE)
     few = count()
     for _ in range(10):
-        desk.post("/mot-cua/tiep-nhan/", INTAKE)
+        receive(desk, INTAKE)
     assert count() == few
 
 
 def test_receipt_pdf_from_the_desk(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    receive(desk, INTAKE)
     response = desk.get(f"/mot-cua/ho-so/{Dossier.objects.get().code}/giay-tiep-nhan.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
 
@@ -144,7 +154,7 @@ def test_sign_in_page(client, office):  # noqa: F811
 
 def test_a_specialist_sees_in_my_work_what_the_head_assigned(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    desk.post("/mot-cua/tiep-nhan/", INTAKE)
+    receive(desk, INTAKE)
     code = Dossier.objects.get().code
     desk.post(f"/mot-cua/ho-so/{code}/thao-tac/transfer/", {"unit": "QLDL"})
     assert signed_in(client, office.specialist).get("/mot-cua/").context["page"].paginator.count == 0

@@ -100,7 +100,6 @@ def test_supplement_request_and_apology_forms(client, office, received, tmp_path
     code = received["code"]
     desk, leader = api(office.desk), api(office.leader)
     with time_machine.travel(datetime(2026, 11, 19, 14, 0, tzinfo=VIETNAM), tick=False):
-        desk.post(f"/api/v1/dossiers/{code}/actions/transfer/", {"unit": "QLDL"}, format="json")
         desk.post(
             f"/api/v1/dossiers/{code}/actions/request_supplement/",
             {"note": "Thiếu bản sao hợp đồng lao động của người phụ trách kinh doanh."},
@@ -108,6 +107,7 @@ def test_supplement_request_and_apology_forms(client, office, received, tmp_path
         )
     with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=VIETNAM), tick=False):
         desk.post(f"/api/v1/dossiers/{code}/actions/provide_supplement/", {}, format="json")
+        desk.post(f"/api/v1/dossiers/{code}/actions/transfer/", {"unit": "QLDL"}, format="json")
     with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=VIETNAM), tick=False):
         response = leader.post(
             f"/api/v1/dossiers/{code}/actions/extend/",

@@ -8,9 +8,9 @@ from rest_framework import serializers
 
 from motcua.catalog.api.serializers import AgencyRefSerializer
 from motcua.catalog.constants import Channel
-from motcua.dossiers.constants import ApplicantKind, Status
-from motcua.dossiers.models import Dossier, DossierDocument, DossierTransition
-from motcua.dossiers.states import allowed_actions
+from motcua.dossiers.constants import INTERNAL_ACTIONS, ApplicantKind, Status
+from motcua.dossiers.models import Dossier, DossierConsultation, DossierDocument, DossierStep, DossierTransition
+from motcua.dossiers.states import APPLICANT, allowed_actions
 
 
 class ApplicantSerializer(serializers.Serializer[Any]):
@@ -48,7 +48,13 @@ class DossierActionSerializer(serializers.Serializer[Any]):
     new_due_at = serializers.DateTimeField(required=False)
     unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
     assignee = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="username")
+    agency = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="code of the other agency (liên thông)"
+    )
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
+    expected_step = serializers.IntegerField(
+        required=False, min_value=0, help_text="id of the current step as last seen (0: none); guards against replays"
+    )
 
 
 class DossierListSerializer(serializers.ModelSerializer[Dossier]):
@@ -83,7 +89,7 @@ class DocumentSerializer(serializers.ModelSerializer[DossierDocument]):
 
     class Meta:
         model = DossierDocument
-        fields = ["id", "original_name", "required_document", "content_type", "size", "uploaded_at", "url"]
+        fields = ["id", "kind", "original_name", "required_document", "content_type", "size", "uploaded_at", "url"]
 
     def get_url(self, obj: DossierDocument) -> str:
         return reverse("api-dossier-document", args=[obj.dossier.code, obj.pk])
@@ -102,9 +108,42 @@ class OfficialTransitionSerializer(TransitionSerializer):
         fields = [*TransitionSerializer.Meta.fields, "actor", "internal_note"]
 
 
+class StepSerializer(serializers.ModelSerializer[DossierStep]):
+    """One step of the internal process; the applicant sees where the dossier is and whether it is on time."""
+
+    agency = AgencyRefSerializer()
+    unit = serializers.CharField(source="unit.name", allow_null=True, default=None)
+
+    class Meta:
+        model = DossierStep
+        fields = ["plan_index", "name", "actor", "agency", "unit", "started_at", "due_at", "ended_at", "result"]
+
+
+class OfficialStepSerializer(StepSerializer):
+    holder = serializers.CharField(source="holder.username", allow_null=True, default=None)
+
+    class Meta(StepSerializer.Meta):
+        fields = [*StepSerializer.Meta.fields, "holder", "ended_with", "task", "note"]
+
+
+class ConsultationSerializer(serializers.ModelSerializer[DossierConsultation]):
+    unit = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = DossierConsultation
+        fields = ["id", "unit", "question", "requested_at", "due_at", "answer", "answered_at", "result"]
+
+
+def _is_official(roles: frozenset[str]) -> bool:
+    return bool(roles - APPLICANT)
+
+
 class DossierDetailSerializer(DossierListSerializer):
     history = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
+    steps = serializers.SerializerMethodField()
+    consultations = serializers.SerializerMethodField()
+    current_step = serializers.IntegerField(source="current_step_id", allow_null=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     processing_unit = serializers.CharField(source="processing_unit.name", allow_null=True, default=None)
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
@@ -129,18 +168,33 @@ class DossierDetailSerializer(DossierListSerializer):
             "ended_at",
             "clock_started_at",
             "documents",
+            "current_step",
+            "steps",
+            "consultations",
             "history",
             "allowed_actions",
         ]
 
     def get_history(self, obj: Dossier) -> list[dict[str, Any]]:
-        roles = self.context.get("roles", frozenset())
-        official = bool(roles - {"citizen", "organisation_representative"})
-        serializer = OfficialTransitionSerializer if official else TransitionSerializer
-        return list(serializer(obj.transitions.select_related("actor").all(), many=True).data)
+        if _is_official(self.context.get("roles", frozenset())):
+            transitions = obj.transitions.select_related("actor")
+            return list(OfficialTransitionSerializer(transitions, many=True).data)
+        public = obj.transitions.exclude(action__in=INTERNAL_ACTIONS)
+        return list(TransitionSerializer(public, many=True).data)
+
+    def get_steps(self, obj: Dossier) -> list[dict[str, Any]]:
+        steps = obj.steps.select_related("agency", "unit", "holder")
+        official = _is_official(self.context.get("roles", frozenset()))
+        return list((OfficialStepSerializer if official else StepSerializer)(steps, many=True).data)
+
+    def get_consultations(self, obj: Dossier) -> list[dict[str, Any]]:
+        if not _is_official(self.context.get("roles", frozenset())):
+            return []
+        return list(ConsultationSerializer(obj.consultations.select_related("unit"), many=True).data)
 
     def get_allowed_actions(self, obj: Dossier) -> list[str]:
-        return allowed_actions(obj.status, self.context.get("roles", frozenset()))
+        stage = obj.current_step.actor if obj.current_step else ""
+        return allowed_actions(obj.status, self.context.get("roles", frozenset()), stage)
 
 
 class LookupSerializer(serializers.ModelSerializer[Dossier]):
@@ -151,6 +205,7 @@ class LookupSerializer(serializers.ModelSerializer[Dossier]):
     status_label = serializers.CharField(source="get_status_display")
     national_status = serializers.IntegerField(read_only=True, allow_null=True)
     due_at = serializers.DateTimeField(source="effective_due_at", allow_null=True)
+    step = serializers.CharField(source="current_step.name", allow_null=True, default=None)
 
     class Meta:
         model = Dossier
@@ -158,6 +213,7 @@ class LookupSerializer(serializers.ModelSerializer[Dossier]):
             "code",
             "status",
             "status_label",
+            "step",
             "national_status",
             "procedure",
             "agency",

@@ -24,7 +24,7 @@ from motcua.dossiers.api.serializers import (
     DossierListSerializer,
     LookupSerializer,
 )
-from motcua.dossiers.constants import Action, Status
+from motcua.dossiers.constants import Action, DocumentKind, Status
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.selectors import dossier_for_user, dossier_list, dossier_public_lookup
 from motcua.dossiers.services import (
@@ -120,7 +120,9 @@ class DossierActionView(GenericAPIView):
             new_due_at=values.get("new_due_at"),
             unit_code=values.get("unit", ""),
             assignee_username=values.get("assignee", ""),
+            agency_code=values.get("agency", ""),
             expected_status=values.get("expected_status", ""),
+            expected_step=values.get("expected_step"),
         )
         return _detail(request, code)
 
@@ -151,6 +153,7 @@ class LookupView(GenericAPIView):
 class DocumentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(max_length=200, allow_empty_file=True)
     required_document = serializers.IntegerField(required=False, help_text="id of one of the procedure's documents")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.SUBMITTED)
 
 
 class DossierDocumentListView(GenericAPIView):
@@ -183,6 +186,7 @@ class DossierDocumentListView(GenericAPIView):
             actor=request.user,  # type: ignore[arg-type]
             file=data.validated_data["file"],
             required_document_id=data.validated_data.get("required_document"),
+            kind=data.validated_data["kind"],
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.validation import normalise_vietnamese_phone
-from motcua.dossiers.constants import Action, Status, SupplementStage
+from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status, SupplementStage
 from motcua.dossiers.models import (
     Dossier,
     DossierAccessLog,
@@ -29,7 +29,8 @@ from motcua.dossiers.models import (
     DossierTransition,
 )
 from motcua.dossiers.permissions import roles_on_dossier
-from motcua.dossiers.states import Clock, TransitionRefused, rule_for, target_status
+from motcua.dossiers.services.steps import advance
+from motcua.dossiers.states import STEP_HOLDERS, Clock, TransitionRefused, acting_roles, rule_for, target_status
 from motcua.dossiers.uploads import check_upload, storage_name
 from motcua.workdays.selectors import agency_calendar
 
@@ -204,42 +205,59 @@ def dossier_transition(
     new_due_at: datetime | None = None,
     unit_code: str = "",
     assignee_username: str = "",
+    agency_code: str = "",
     expected_status: str = "",
+    expected_step: int | None = None,
     now: datetime | None = None,
 ) -> Dossier:
     """Take `action` on dossier `code` as `actor`: lock, check, apply, log. The only writer of status."""
     now = now or timezone.now()
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version", "competent_agency__calendar")
+        .select_related("procedure_version", "competent_agency__calendar", "receiving_agency", "current_step")
         .filter(code=code)
         .first()
     )
     if dossier is None:
         raise NotFoundError(_("No dossier with code %(code)s.") % {"code": code}, code="dossier-not-found")
     current = dossier.status
-    if expected_status and expected_status != current:
+    # A form or client states what it saw (status, and the step: 0 for none); a replay or a stale page conflicts.
+    stale_step = expected_step is not None and expected_step != (dossier.current_step_id or 0)
+    if (expected_status and expected_status != current) or stale_step:
         raise TransitionConflict(
             _("The dossier changed in the meantime: it is now “%(status)s”.")
             % {"status": dossier.get_status_display()},
             current_status=current,
         )
+    step = dossier.current_step
+    stage = step.actor if step is not None else ""
+    label = Action(action).label if action in Action.values else action
     try:
-        rule = rule_for(action, current)
+        rule = rule_for(action, current, stage)
     except TransitionRefused as exc:
-        raise TransitionConflict(
-            _("“%(action)s” cannot be done on a dossier that is “%(status)s”.")
-            % {
-                "action": Action(action).label if action in Action.values else action,
+        if exc.stage:
+            message = _("“%(action)s” cannot be done while the dossier is at the step “%(step)s”.") % {
+                "action": label,
+                "step": step.name if step else "",
+            }
+        else:
+            message = _("“%(action)s” cannot be done on a dossier that is “%(status)s”.") % {
+                "action": label,
                 "status": dossier.get_status_display(),
-            },
-            current_status=current,
-        ) from exc
-    roles = roles_on_dossier(actor, dossier) & rule.roles
+            }
+        raise TransitionConflict(message, current_status=current) from exc
+    roles = acting_roles(rule, roles_on_dossier(actor, dossier), current, stage)
     if not roles:
         raise PermissionDenied(_("Your role does not allow this action on this dossier."))
+    if roles == {Role.SPECIALIST} and stage and dossier.assignee_id != actor.pk:
+        raise PermissionDenied(_("Only the specialist assigned by the division head can act on this dossier."))
     if rule.needs_note and not note.strip():
         raise ValidationError({"note": [_("Give the reason; the applicant will read it.")]})
+    if action == Action.APPROVE and not dossier.documents.filter(kind=DocumentKind.RESULT).exists():
+        raise DomainError(
+            _("Attach the result document (the signed result or its scan) before approving."),
+            code="result-missing",
+        )
 
     if action == Action.TRANSFER:
         unit = Unit.objects.filter(agency=dossier.competent_agency, code=unit_code, kind=UnitKind.DIVISION).first()
@@ -263,6 +281,10 @@ def dossier_transition(
         dossier.paused_from = ""
     if rule.outcome:
         dossier.outcome = rule.outcome
+    advance(dossier, action, target=target, now=now, actor=actor, note=note.strip(), agency_code=agency_code)
+    if action in INTERNAL_ACTIONS:  # a note between officials never reaches the applicant
+        internal_note = "\n".join(part for part in (note.strip(), internal_note.strip()) if part)
+        note = ""
     _stamp(dossier, action, now)
     dossier.status = target
     dossier.save()
@@ -328,6 +350,7 @@ def _apply_clock(
             dossier.clock_started_at = now
             dossier.due_at = _due(dossier, now)
             dossier.extended_due_at = None
+            dossier.apology_prompted_at = None
     elif clock == Clock.EXTEND:
         if dossier.extended_due_at is not None:
             raise DomainError(
@@ -345,21 +368,41 @@ def _apply_clock(
 
 # --- documents -----------------------------------------------------------------------------------
 
-UPLOAD_ROLES: dict[str, set[str]] = {
-    # who may add files, and while the dossier is in which status
-    Role.CITIZEN: {Status.DRAFT, Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED},
-    Role.DESK_OFFICER: {Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED},
+# Who may add files of each kind, and while the dossier is in which status.
+UPLOAD_ROLES: dict[str, dict[str, set[str]]] = {
+    DocumentKind.SUBMITTED: {
+        Role.CITIZEN: {Status.DRAFT, Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED},
+        Role.DESK_OFFICER: {Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED},
+    },
+    # The division drafts the result, the leader signs it; it is attached before approval.
+    DocumentKind.RESULT: {
+        Role.SPECIALIST: {Status.IN_PROCESSING},
+        Role.DIVISION_HEAD: {Status.IN_PROCESSING},
+        Role.AGENCY_LEADER: {Status.IN_PROCESSING},
+    },
 }
 
 
 @transaction.atomic
 def dossier_document_add(
-    *, code: str, actor: User, file: UploadedFile, required_document_id: int | None = None
+    *,
+    code: str,
+    actor: User,
+    file: UploadedFile,
+    required_document_id: int | None = None,
+    kind: str = DocumentKind.SUBMITTED,
 ) -> DossierDocument:
-    """Attach one checked file to a dossier, for one of its procedure's required documents."""
-    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(code=code)
+    """Attach one checked file to a dossier: for one of its procedure's required documents, or its result."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "current_step")
+        .get(code=code)
+    )
     roles = roles_on_dossier(actor, dossier)
-    if not any(dossier.status in UPLOAD_ROLES.get(role, ()) for role in roles):
+    if kind == DocumentKind.RESULT:  # only whoever holds the dossier now works on its result
+        roles &= STEP_HOLDERS.get(dossier.current_step.actor if dossier.current_step else "", frozenset())
+    allowed = UPLOAD_ROLES.get(kind, {})
+    if not any(dossier.status in allowed.get(role, ()) for role in roles):
         raise PermissionDenied(_("Documents cannot be added to this dossier now, or not by you."))
     if dossier.documents.count() >= settings.MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER:
         raise ValidationError(
@@ -376,8 +419,11 @@ def dossier_document_add(
         )
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
+    if dossier.documents.filter(sha256=checked.sha256, kind=kind).exists():
+        raise ValidationError({"file": [_("This file is already attached to the dossier.")]})
     document = DossierDocument(
         dossier=dossier,
+        kind=kind,
         required_document=required,
         original_name=checked.safe_name,
         content_type=checked.content_type,
@@ -400,3 +446,61 @@ def dossier_access_record(*, dossier: Dossier, user: User, what: str) -> None:
     """Officials leave a record when they read a dossier's personal data or a document."""
     if dossier.owner_id != user.pk:
         DossierAccessLog.objects.create(dossier=dossier, user=user, what=what)
+
+
+# --- about to be late ----------------------------------------------------------------------------
+
+# Tết can close offices for nine days in a row: dossiers due within this horizon are checked exactly.
+_PROMPT_HORIZON = timedelta(days=12)
+
+
+def dossier_prompt_apologies(*, now: datetime | None = None) -> list[str]:
+    """Prompt the competent unit on dossiers about to be late (Decree 61/2018 Art. 19(9)).
+
+    From the working day before the due date on, a dossier still in processing, never extended and
+    not yet prompted gets a reminder in its history and appears in the "about to be late" list: the
+    apology and new date (form 04) must be issued that day at the latest. Returns the codes prompted.
+    """
+    now = now or timezone.now()
+    candidates = (
+        Dossier.objects.filter(
+            status=Status.IN_PROCESSING,
+            extended_due_at__isnull=True,
+            apology_prompted_at__isnull=True,
+            due_at__isnull=False,
+            due_at__lte=now + _PROMPT_HORIZON,
+        )
+        .select_related("competent_agency__calendar")
+        .only("pk", "code", "status", "due_at", "extended_due_at", "competent_agency__calendar")
+    )
+    prompted: list[str] = []
+    for dossier in candidates.iterator(chunk_size=500):
+        assert dossier.due_at is not None
+        calendar = agency_calendar(dossier.competent_agency)
+        due_day = timezone.localtime(dossier.due_at).date()
+        if timezone.localtime(now).date() < calendar.previous_working_day(due_day):
+            continue
+        with transaction.atomic():
+            updated = Dossier.objects.filter(pk=dossier.pk, apology_prompted_at__isnull=True).update(
+                apology_prompted_at=now
+            )
+            if not updated:
+                continue  # another worker prompted it meanwhile
+            DossierTransition.objects.create(
+                dossier=dossier,
+                action=Action.APOLOGY_PROMPT,
+                from_status=dossier.status,
+                to_status=dossier.status,
+                at=now,
+                internal_note=_(
+                    "Due on %(due)s. If the result cannot be ready, issue the apology and new date (form 04) "
+                    "by %(day)s at the latest."
+                )
+                % {
+                    "due": timezone.localtime(dossier.due_at).strftime("%d/%m/%Y %H:%M"),
+                    "day": calendar.previous_working_day(due_day).strftime("%d/%m/%Y"),
+                },
+                due_at=dossier.due_at,
+            )
+        prompted.append(dossier.code)
+    return prompted

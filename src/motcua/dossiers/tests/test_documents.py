@@ -84,9 +84,16 @@ def test_oversized_files_are_refused_before_they_are_kept(office, dossier, setti
 def test_a_dossier_holds_a_limited_number_of_files(office, dossier, settings):
     settings.MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = 2
     assert upload(office.citizen, dossier["code"], "a.pdf", PDF).status_code == 201
-    assert upload(office.citizen, dossier["code"], "b.pdf", PDF).status_code == 201
-    third = upload(office.citizen, dossier["code"], "c.pdf", PDF)
+    assert upload(office.citizen, dossier["code"], "b.pdf", PDF + b"%b\n").status_code == 201
+    third = upload(office.citizen, dossier["code"], "c.pdf", PDF + b"%c\n")
     assert third.status_code == 400 and "at most 2" in str(third.json()["error"]["fields"])
+
+
+def test_the_same_file_sent_twice_is_attached_once(office, dossier):
+    assert upload(office.citizen, dossier["code"], "a.pdf", PDF).status_code == 201
+    replay = upload(office.citizen, dossier["code"], "a (1).pdf", PDF)
+    assert replay.status_code == 400 and "already attached" in str(replay.json()["error"]["fields"])
+    assert DossierDocument.objects.count() == 1
 
 
 def test_others_cannot_upload_or_download(office, dossier):

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-import time_machine
 from rest_framework.test import APIClient
 
 from motcua.dossiers.models import Dossier, DossierPause, DossierTransition
+from motcua.dossiers.tests.flow import APPLICANT, act, api, at, attach_result, carry_to_leader, intake
 from motcua.workdays.domain import VIETNAM
-
-APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "092085001234", "phone": "0931015119"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def act(user, code, action, **data):
-    return api(user).post(f"/api/v1/dossiers/{code}/actions/{action}/", data, format="json")
-
-
-def at(year: int, month: int, day: int, hour: int, minute: int) -> time_machine.travel:
-    return time_machine.travel(datetime(year, month, day, hour, minute, tzinfo=VIETNAM), tick=False)
-
-
-def intake(office, **extra):
-    payload = {"procedure": "2.001628", "channel": "in_person", "applicant": APPLICANT, **extra}
-    response = api(office.desk).post("/api/v1/dossiers/", payload, format="json")
-    assert response.status_code == 201, response.json()
-    return response.json()
 
 
 def test_paper_intake_gets_a_code_and_a_due_date(office):
@@ -53,7 +28,12 @@ def test_the_whole_path_with_a_supplement_that_restarts_the_clock(office):
         code = intake(office)["code"]
     with at(2026, 11, 19, 14, 0):
         assert act(office.desk, code, "transfer", unit="QLDL").status_code == 200
+        assert act(office.head, code, "assign", assignee="specialist").status_code == 200
     with at(2026, 11, 20, 9, 0):
+        # The specialist finds a document missing: the dossier goes back to the desk, which asks the applicant.
+        assert act(office.desk, code, "request_supplement", note="Thiếu giấy tờ.").status_code == 409
+        proposed = act(office.specialist, code, "propose_supplement", note="Thiếu bản sao giấy chứng nhận ký quỹ.")
+        assert proposed.json()["allowed_actions"] == []  # the specialist's part waits for the desk
         response = act(office.desk, code, "request_supplement", note="Thiếu bản sao giấy chứng nhận ký quỹ.")
         assert response.json()["status"] == "supplement_requested"
     with at(2026, 11, 25, 9, 0):
@@ -64,6 +44,13 @@ def test_the_whole_path_with_a_supplement_that_restarts_the_clock(office):
     assert body["due_at"] == "2026-12-02T17:00:00+07:00"
     pause = DossierPause.objects.get(dossier__code=code)
     assert (pause.stage, pause.ended_at.astimezone(VIETNAM).day) == ("appraisal", 25)
+    # Back with the same specialist, for the division's full step again.
+    step = body["steps"][-1]
+    assert (step["actor"], step["holder"], step["ended_at"]) == ("division", "specialist", None)
+    with at(2026, 11, 26, 9, 0):
+        assert act(office.specialist, code, "forward").status_code == 200
+        assert act(office.head, code, "forward").status_code == 200
+        assert attach_result(office.leader, code).status_code == 201
     with at(2026, 11, 27, 9, 0):
         assert act(office.leader, code, "approve").json()["status"] == "processed"
     with at(2026, 11, 30, 9, 0):
@@ -73,10 +60,25 @@ def test_the_whole_path_with_a_supplement_that_restarts_the_clock(office):
         "submit",
         "receive",
         "transfer",
+        "assign",
+        "propose_supplement",
         "request_supplement",
         "provide_supplement",
+        "forward",
+        "forward",
         "approve",
         "return_result",
+    ]
+    citizen_view = [h["action"] for h in api(office.desk).get(f"/api/v1/dossiers/{code}/").json()["history"]]
+    assert "propose_supplement" in citizen_view  # officials see the internal steps
+    assert [(s["actor"], s["result"]) for s in body["steps"]] == [
+        ("one_stop_desk", "on_time"),  # received 10:20, half a day: due 14:20 — handed over at 14:00
+        ("division", "early"),  # proposed the supplement on 20/11
+        ("one_stop_desk", ""),  # the desk's own step to issue form 02 has no separate limit
+        ("division", "early"),
+        ("division_head", "on_time"),
+        ("leader", "late"),  # half a day from 26/11 9:00 ended 26/11; approved on 27/11
+        ("one_stop_desk", ""),  # the return waits for the applicant: not judged
     ]
 
 
@@ -112,10 +114,14 @@ def test_an_illegal_or_stale_action_is_a_409_with_the_current_status(office):
 def test_the_wrong_role_or_unit_cannot_act(office):
     code = intake(office)["code"]
     act(office.desk, code, "transfer", unit="QLDL")
-    assert act(office.specialist, code, "approve").status_code == 403  # only the leader approves
+    assert act(office.leader, code, "approve").status_code == 409  # not before the leader yet
+    assert act(office.specialist, code, "forward").status_code == 403  # not assigned to them yet
+    act(office.head, code, "assign", assignee="specialist")
+    assert act(office.head, code, "forward").status_code == 200  # the head may hand on for the division
+    assert act(office.specialist, code, "forward").status_code == 403  # now the head's step
     assert act(office.other_specialist, code, "request_payment").status_code == 404  # cannot even see it
     assert act(office.stranger, code, "withdraw").status_code == 404
-    assert DossierTransition.objects.filter(dossier__code=code).count() == 3
+    assert DossierTransition.objects.filter(dossier__code=code).count() == 5
 
 
 def test_reasons_and_units_are_required(office):
@@ -123,6 +129,7 @@ def test_reasons_and_units_are_required(office):
     missing_unit = act(office.desk, code, "transfer")
     assert missing_unit.status_code == 400 and "unit" in missing_unit.json()["error"]["fields"]
     act(office.desk, code, "transfer", unit="QLDL")
+    carry_to_leader(office, code)
     no_reason = act(office.leader, code, "deny")
     assert no_reason.status_code == 400 and "note" in no_reason.json()["error"]["fields"]
     assert Dossier.objects.get(code=code).status == "in_processing"
@@ -239,8 +246,10 @@ def test_a_supplement_during_appraisal_is_asked_within_three_working_days(office
     with at(2026, 11, 19, 10, 20):
         code = intake(office)["code"]
         act(office.desk, code, "transfer", unit="QLDL")
+        act(office.head, code, "assign", assignee="specialist")
     # Received Thu 19/11; three working days: 20, 23, 25/11 (24/11 is a holiday).
     with at(2026, 11, 26, 9, 0):
+        act(office.specialist, code, "propose_supplement", note="Thiếu giấy tờ.")
         late = act(office.desk, code, "request_supplement", note="Thiếu giấy tờ.")
         assert late.status_code == 400 and late.json()["error"]["code"] == "supplement-too-late"
         assert Dossier.objects.get(code=code).status == "in_processing"

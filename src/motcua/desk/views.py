@@ -32,13 +32,13 @@ from motcua.documents.forms import (
     receipt_pdf,
 )
 from motcua.documents.register import register_csv, register_pdf, register_rows, register_xlsx
-from motcua.dossiers.constants import Action, DocumentKind, Status
+from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import UNIT_SCOPED, roles_on_dossier
 from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
 from motcua.dossiers.services import (
-    UPLOAD_ROLES,
     ApplicantData,
+    document_kinds_allowed,
     dossier_access_record,
     dossier_create,
     dossier_document_add,
@@ -170,7 +170,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     roles = roles_on_dossier(user, dossier)
     step = dossier.current_step
     actions = [
-        (a, Action(a).label, RULES[a].needs_note)
+        (a, Action(a).label, RULES[a].needs_note, a in INTERNAL_ACTIONS)
         for a in allowed_actions(dossier.status, roles, step.actor if step else "")
     ]
     following = next_planned_step(dossier)
@@ -178,9 +178,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     divisions = Unit.objects.filter(agency=dossier.competent_agency, kind=UnitKind.DIVISION, is_active=True)
     my_units = RoleAssignment.objects.filter(user=user, role__in=UNIT_SCOPED).values_list("unit_id", flat=True)
     consultations = list(dossier.consultations.select_related("unit", "requested_by", "answered_by"))
-    upload_kinds = [
-        kind for kind, allowed in UPLOAD_ROLES.items() if any(dossier.status in allowed.get(r, ()) for r in roles)
-    ]
+    upload_kinds = document_kinds_allowed(dossier, roles)
     can_consult = (
         dossier.status == Status.IN_PROCESSING
         and step is not None

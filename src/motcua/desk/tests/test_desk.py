@@ -46,7 +46,7 @@ def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
     assert response.status_code == 302 and response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
     page = desk.get(response["Location"])
     assert "Receipt (form 01, PDF)" in page.content.decode()
-    assert [a for a, _label, _note in page.context["actions"]] == ["request_supplement", "transfer", "withdraw"]
+    assert [a for a, *_ in page.context["actions"]] == ["request_supplement", "transfer", "withdraw"]
     desk.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/transfer/", {"unit": "QLDL", "expected_status": "received"})
     assert Dossier.objects.get().status == "in_processing"
     carry_to_leader(office, dossier.code)

@@ -383,6 +383,18 @@ UPLOAD_ROLES: dict[str, dict[str, set[str]]] = {
 }
 
 
+def document_kinds_allowed(dossier: Dossier, roles: frozenset[str]) -> list[str]:
+    """The kinds of file someone holding `roles` may attach to the dossier now."""
+    kinds = []
+    for kind, allowed in UPLOAD_ROLES.items():
+        acting = set(roles)
+        if kind == DocumentKind.RESULT:  # only whoever holds the dossier now works on its result
+            acting &= STEP_HOLDERS.get(dossier.current_step.actor if dossier.current_step else "", frozenset())
+        if any(dossier.status in allowed.get(role, ()) for role in acting):
+            kinds.append(kind)
+    return kinds
+
+
 @transaction.atomic
 def dossier_document_add(
     *,
@@ -398,11 +410,7 @@ def dossier_document_add(
         .select_related("procedure_version", "current_step")
         .get(code=code)
     )
-    roles = roles_on_dossier(actor, dossier)
-    if kind == DocumentKind.RESULT:  # only whoever holds the dossier now works on its result
-        roles &= STEP_HOLDERS.get(dossier.current_step.actor if dossier.current_step else "", frozenset())
-    allowed = UPLOAD_ROLES.get(kind, {})
-    if not any(dossier.status in allowed.get(role, ()) for role in roles):
+    if kind not in document_kinds_allowed(dossier, roles_on_dossier(actor, dossier)):
         raise PermissionDenied(_("Documents cannot be added to this dossier now, or not by you."))
     if dossier.documents.count() >= settings.MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER:
         raise ValidationError(

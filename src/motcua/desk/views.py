@@ -112,8 +112,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("form_token", "")
     if request.method == "POST" and not consume_form_token(request, token):
         made = form_result(request, token)
-        messages.warning(request, _("This dossier was already received; the receipt is below."))
         if made:
+            messages.warning(request, _("This dossier was already received; the receipt is below."))
             return redirect("desk:dossier", code=made)
         messages.error(request, _("The form had expired; check the values and send it again."))
         token = issue_form_token(request)

@@ -164,3 +164,78 @@ def test_a_specialist_sees_in_my_work_what_the_head_assigned(client, office):  #
     head.post(f"/mot-cua/ho-so/{code}/thao-tac/assign/", {"assignee": "specialist"})
     mine = signed_in(client, office.specialist).get("/mot-cua/").context["page"]
     assert [d.code for d in mine] == [code]
+
+
+def test_a_replayed_intake_form_makes_one_dossier(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    token = desk.get("/mot-cua/tiep-nhan/").context["form_token"]
+    first = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "form_token": token})
+    again = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "form_token": token})
+    assert Dossier.objects.count() == 1
+    assert again.status_code == 302 and again["Location"] == first["Location"]  # back to the dossier made
+    forged = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "form_token": "made-up"}, follow=True)
+    assert "expired" in forged.content.decode() and Dossier.objects.count() == 1
+
+
+def test_the_desk_attaches_a_scan_and_a_forged_file_is_refused(client, office):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    desk = signed_in(client, office.desk)
+    receive(desk, INTAKE)
+    dossier = Dossier.objects.get()
+    url = f"/mot-cua/ho-so/{dossier.code}/tai-lieu/"
+    scan = SimpleUploadedFile("don.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    page = desk.post(url, {"file": scan, "kind": "submitted"}, follow=True)
+    assert "File attached." in page.content.decode()
+    forged = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    page = desk.post(url, {"file": forged, "kind": "submitted"}, follow=True)
+    assert "content is not a PDF document, whatever its name says" in page.content.decode()
+    assert [d.original_name for d in dossier.documents.all()] == ["don.pdf"]
+    result = SimpleUploadedFile("kq.pdf", b"%PDF-1.7\n%kq\n", content_type="application/pdf")
+    refused = desk.post(url, {"file": result, "kind": "result"}, follow=True)
+    assert "cannot be added" in refused.content.decode()
+    assert dossier.documents.count() == 1
+
+
+def test_work_lists_follow_the_step_the_dossier_is_at(client, office):  # noqa: F811
+    from motcua.dossiers.tests.flow import act
+
+    receive(signed_in(client, office.desk), INTAKE)
+    code = Dossier.objects.get().code
+    act(office.desk, code, "transfer", unit="QLDL")
+
+    def mine(user) -> list[str]:
+        return [d.code for d in signed_in(client, user).get("/mot-cua/").context["page"]]
+
+    assert (mine(office.head), mine(office.specialist), mine(office.leader)) == ([code], [], [])
+    act(office.head, code, "assign", assignee="specialist")
+    assert (mine(office.head), mine(office.specialist)) == ([], [code])
+    act(office.specialist, code, "forward")
+    assert (mine(office.head), mine(office.specialist)) == ([code], [])
+    act(office.head, code, "forward")
+    assert (mine(office.head), mine(office.leader), mine(office.desk)) == ([], [code], [])
+
+
+def test_a_division_consults_another_which_answers_on_the_page(client, office):  # noqa: F811
+    from motcua.dossiers.tests.flow import act
+
+    receive(signed_in(client, office.desk), INTAKE)
+    code = Dossier.objects.get().code
+    act(office.desk, code, "transfer", unit="QLDL")
+    act(office.head, code, "assign", assignee="specialist")
+    specialist = signed_in(client, office.specialist)
+    page = specialist.get(f"/mot-cua/ho-so/{code}/")
+    assert page.context["can_consult"] and [u.code for u in page.context["consult_units"]] == ["QLVH"]
+    token = page.context["form_token"]
+    form = {"unit": office.other_division.pk, "question": "Có vi phạm quy hoạch?", "working_days": 3}
+    specialist.post(f"/mot-cua/ho-so/{code}/xin-y-kien/", {**form, "form_token": token})
+    specialist.post(f"/mot-cua/ho-so/{code}/xin-y-kien/", {**form, "form_token": token})  # a replay
+    consultation = Dossier.objects.get().consultations.get()
+    other = signed_in(client, office.other_specialist)
+    assert [d.code for d in other.get("/mot-cua/").context["page"]] == [code]  # waiting in its "My work"
+    page = other.get(f"/mot-cua/ho-so/{code}/")
+    assert page.context["answerable"] == {consultation.pk} and not page.context["actions"]
+    other.post(f"/mot-cua/ho-so/{code}/xin-y-kien/{consultation.pk}/tra-loi/", {"answer": "Không vi phạm."})
+    consultation.refresh_from_db()
+    assert consultation.answer == "Không vi phạm." and consultation.answered_by == office.other_specialist
+    assert other.get("/mot-cua/").context["page"].paginator.count == 0

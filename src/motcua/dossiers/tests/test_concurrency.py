@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from motcua.dossiers.constants import Action, Status
-from motcua.dossiers.models import Dossier, DossierTransition
+from motcua.dossiers.models import Dossier, DossierStep, DossierTransition
 from motcua.dossiers.services import ApplicantData, TransitionConflict, dossier_create, dossier_transition
+from motcua.dossiers.tests.flow import carry_to_leader
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -54,7 +55,8 @@ def test_twenty_concurrent_intakes_get_twenty_consecutive_codes(office):
 def test_twenty_officials_acting_at_once_leave_one_valid_story(office):
     dossier = dossier_create(actor=office.desk, procedure_code="2.001628", applicant=APPLICANT, channel="in_person")
     dossier_transition(code=dossier.code, action=Action.TRANSFER, actor=office.desk, unit_code="QLDL")
-    actions = [Action.APPROVE, Action.DENY, Action.STOP, Action.EXTEND] * 5
+    carry_to_leader(office, dossier.code)
+    actions = [Action.APPROVE, Action.DENY, Action.STOP, Action.SEND_BACK] * 5
 
     def work(i: int) -> object:
         return dossier_transition(
@@ -70,6 +72,34 @@ def test_twenty_officials_acting_at_once_leave_one_valid_story(office):
     assert final.status in (Status.PROCESSED, Status.STOPPED)
     log = list(DossierTransition.objects.filter(dossier=final).values_list("from_status", "to_status"))
     assert log[-1][1] == final.status
-    assert len(log) == 4  # submit, receive, transfer, and the one winner
+    assert len(log) == 7  # submit, receive, transfer, assign, forward, forward, and the one winner
     # The story is a chain: each step starts where the previous ended.
     assert all(log[i][1] == log[i + 1][0] for i in range(len(log) - 1))
+
+
+def test_hand_overs_at_once_leave_exactly_one_open_step(office):
+    """The specialist hands on while the head hands on and proposes a supplement: one wins, one step is open."""
+    dossier = dossier_create(actor=office.desk, procedure_code="2.001628", applicant=APPLICANT, channel="in_person")
+    dossier_transition(code=dossier.code, action=Action.TRANSFER, actor=office.desk, unit_code="QLDL")
+    dossier_transition(code=dossier.code, action=Action.ASSIGN, actor=office.head, assignee_username="specialist")
+    moves = [
+        (office.specialist, Action.FORWARD),
+        (office.head, Action.FORWARD),
+        (office.specialist, Action.PROPOSE_SUPPLEMENT),
+        (office.head, Action.PROPOSE_SUPPLEMENT),
+    ] * 5
+    seen = Dossier.objects.get(pk=dossier.pk).current_step_id
+
+    def work(i: int) -> object:
+        actor, action = moves[i]
+        return dossier_transition(
+            code=dossier.code, action=action, actor=actor, note="Thiếu giấy tờ.", expected_step=seen
+        )
+
+    results = run_in_threads(20, work)
+    assert len([r for r in results if isinstance(r, Dossier)]) == 1, results
+    assert all(isinstance(r, TransitionConflict) for r in results if not isinstance(r, Dossier))
+    final = Dossier.objects.get(pk=dossier.pk)
+    open_steps = list(DossierStep.objects.filter(dossier=final, ended_at__isnull=True))
+    assert open_steps == [final.current_step]
+    assert DossierStep.objects.filter(dossier=final).count() == 3  # desk, division, and the one it went to

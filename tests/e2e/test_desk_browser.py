@@ -38,6 +38,7 @@ TRAVEL_CODE = "2.001628"
 TRAVEL_LICENCE = "Giấy phép kinh doanh dịch vụ lữ hành nội địa"
 TOURISM_DIVISION = ("QLDL", "Phòng Quản lý Du lịch")
 APPLICANT = {"name": "Nguyễn Thị Hồng Nhung", "id_number": "079190012345", "phone": "0912345678"}
+APPLICANT_STREET = "25 đường Hai Bà Trưng"
 SUPPLEMENT_REASON = "Bổ sung bản sao hợp đồng lao động của người phụ trách kinh doanh dịch vụ lữ hành."
 DESK_PAGES = ("sign-in", "queue", "intake", "dossier")
 
@@ -87,6 +88,12 @@ def receive_paper_dossier(page: Any) -> str:
     field(form, "Full name or organisation name").fill(APPLICANT["name"])
     field(form, "Citizen ID number (12 digits)").fill(APPLICANT["id_number"])
     field(form, "Phone").fill(APPLICANT["phone"])
+    # Choosing the city loads its communes and wards (the page's script asks the API).
+    field(form, "Province or city").select_option("92")
+    commune = field(form, "Commune or ward")
+    expect(commune.locator('option[value="31135"]')).to_have_text("Phường Ninh Kiều")
+    commune.select_option("31135")
+    field(form, "House number and street").fill(APPLICANT_STREET)
     form.get_by_role("button", name=vi("Receive and issue the receipt")).click()
 
     expect(page).to_have_url(re.compile(r"/mot-cua/ho-so/[^/]+/$"))
@@ -205,7 +212,7 @@ def test_paper_dossier_from_the_desk_to_the_returned_result(page: Any, live_serv
     dossier = Dossier.objects.get(code=code)
     assert dossier.channel == "in_person" and dossier.received_at and dossier.due_at
     receipt = fetch_pdf(page, live_server, screenshot_dir, "Receipt (form 01, PDF)", "desk-receipt")
-    for expected in (code, APPLICANT["name"], "lữ hành nội địa"):
+    for expected in (code, APPLICANT["name"], "lữ hành nội địa", "Phường Ninh Kiều, Thành phố Cần Thơ"):
         assert not receipt or expected in receipt, f"{expected!r} not on the receipt"
     attach(page, "ban-scan-don-de-nghi.pdf")
 

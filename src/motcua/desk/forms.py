@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.constants import Channel
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.addresses import communes, provinces
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
 
 
@@ -34,7 +36,11 @@ class IntakeForm(forms.Form):
     )
     applicant_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
-    applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    applicant_province = forms.TypedChoiceField(
+        label=_("Province or city"), coerce=int, empty_value=None, required=False
+    )
+    applicant_commune = forms.TypedChoiceField(label=_("Commune or ward"), coerce=int, empty_value=None, required=False)
+    applicant_address = forms.CharField(label=_("House number and street"), max_length=500, required=False)
     representative_name = forms.CharField(label=_("Representative or proxy"), max_length=255, required=False)
 
     def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
@@ -48,6 +54,15 @@ class IntakeForm(forms.Form):
         procedure = self.fields["procedure"]
         assert isinstance(procedure, forms.ChoiceField)
         procedure.choices = [("", "—")] + [(v.procedure.code, f"{v.procedure.code} · {v.name}") for v in versions]
+        province_field, commune_field = self.fields["applicant_province"], self.fields["applicant_commune"]
+        assert isinstance(province_field, forms.ChoiceField) and isinstance(commune_field, forms.ChoiceField)
+        province_field.choices = [("", "—"), *provinces()]
+        # The communes of the province chosen (the page's script reloads them when it changes).
+        chosen = self.data.get("applicant_province") or self.initial.get("applicant_province") or ""
+        commune_field.choices = [("", "—"), *communes(int(chosen) if str(chosen).isdigit() else 0)]
+        commune_field.widget.attrs["data-communes-url"] = reverse("api-communes", args=[0]).replace(
+            "/0/", "/{province}/"
+        )
 
 
 class ActionForm(forms.Form):

@@ -132,6 +132,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                     tax_code=data["applicant_tax_code"],
                     phone=data["applicant_phone"],
                     email=data["applicant_email"],
+                    province=data["applicant_province"],
+                    commune=data["applicant_commune"],
                     address=data["applicant_address"],
                     representative_name=data["representative_name"],
                 ),

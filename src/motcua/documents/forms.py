@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -63,6 +64,16 @@ class Moment:
         return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 
+def register_number(dossier: Dossier) -> int:
+    """The dossier's number in its desk's register of the year (form 07): by order of reception."""
+    assert dossier.received_at is not None
+    year = timezone.localtime(dossier.received_at).year
+    earlier = Dossier.objects.filter(receiving_agency_id=dossier.receiving_agency_id, received_at__year=year).filter(
+        Q(received_at__lt=dossier.received_at) | Q(received_at=dossier.received_at, id__lt=dossier.pk)
+    )
+    return earlier.count() + 1
+
+
 def receipt_pdf(dossier: Dossier) -> bytes:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, two copies (Liên 1: lưu; Liên 2: giao người nộp)."""
     version = dossier.procedure_version
@@ -87,6 +98,8 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "lookup_page": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}{reverse('portal:lookup')}",
         "qr": qr_svg_data_uri(url),
         "copies": ["Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ"],
+        "register_book": received_at.year if dossier.received_at else "",
+        "register_number": register_number(dossier) if dossier.received_at else "",
         "phone": phone(dossier.applicant_phone),
     }
     return html_to_pdf(render_to_string("documents/receipt.html", context))

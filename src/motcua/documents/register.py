@@ -83,7 +83,9 @@ def register_rows(agency: Agency, year: int) -> Iterator[RegisterRow]:
             code=dossier.code,
             procedure=dossier.procedure_version.name,
             applicant=dossier.applicant_name,
-            contact=", ".join(part for part in (dossier.applicant_address, phone(dossier.applicant_phone)) if part),
+            contact=", ".join(
+                part for part in (dossier.applicant_full_address, phone(dossier.applicant_phone)) if part
+            ),
             competent=dossier.competent_agency.name,
             received=_day(dossier.received_at),
             due=_day(dossier.due_at),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
 from motcua.catalog.constants import Channel, ServiceLevel, StepActor
+from motcua.core.addresses import full_address
 from motcua.dossiers.constants import (
     NATIONAL_CODE,
     Action,
@@ -101,7 +102,11 @@ class Dossier(models.Model):
     applicant_tax_code = models.CharField(_("tax code"), max_length=14, blank=True, validators=[tax_code_validator])
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
-    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_province = models.PositiveIntegerField(_("province or city"), null=True, blank=True)
+    applicant_commune = models.PositiveIntegerField(_("commune or ward"), null=True, blank=True)
+    applicant_address = models.CharField(
+        _("house number and street"), max_length=500, blank=True, help_text=_("Below the commune or ward.")
+    )
     representative_name = models.CharField(_("representative or proxy"), max_length=255, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
 
@@ -154,6 +159,10 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def applicant_full_address(self) -> str:
+        return full_address(self.applicant_address, self.applicant_commune, self.applicant_province)
 
     @property
     def effective_due_at(self) -> Any:

@@ -239,3 +239,19 @@ def test_a_division_consults_another_which_answers_on_the_page(client, office): 
     consultation.refresh_from_db()
     assert consultation.answer == "Không vi phạm." and consultation.answered_by == office.other_specialist
     assert other.get("/mot-cua/").context["page"].paginator.count == 0
+
+
+def test_intake_records_the_address_on_province_and_commune(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    wrong = receive(desk, {**INTAKE, "applicant_province": "1", "applicant_commune": "31135"})
+    assert "applicant_commune" in wrong.context["form"].errors  # Ninh Kiều is not in Hà Nội
+    assert Dossier.objects.count() == 0
+    # The form now offers Hà Nội's communes, as a browser without the script would see them.
+    choices = dict(wrong.context["form"].fields["applicant_commune"].choices)
+    assert "Phường Hoàn Kiếm" in choices.values() and "Phường Ninh Kiều" not in choices.values()
+    receive(
+        desk,
+        {**INTAKE, "applicant_province": "92", "applicant_commune": "31135", "applicant_address": "12 Hai Bà Trưng"},
+    )
+    dossier = Dossier.objects.get()
+    assert dossier.applicant_full_address == "12 Hai Bà Trưng, Phường Ninh Kiều, Thành phố Cần Thơ"

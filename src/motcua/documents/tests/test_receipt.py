@@ -54,6 +54,7 @@ def test_receipt_pdf_has_the_form_01_content(office, received, tmp_path):  # noq
         "10 giờ 20 phút, ngày 19 tháng 11 năm 2026",  # received
         "17 giờ 00 phút, ngày 27 tháng 11 năm 2026",  # due: 5 working days, 24/11 a holiday
         "Liên 1: Lưu",
+        "Quyển số: 2026 Số thứ tự: 1",  # the same number as in the register (form 07)
         "Liên 2: Giao người nộp hồ sơ",
         received["lookup_secret"],
     ):

@@ -30,7 +30,15 @@ class ApplicantSerializer(serializers.Serializer[Any]):
     )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    province = serializers.IntegerField(
+        required=False, allow_null=True, help_text="province code (GSO, two-level units from 01/07/2025), e.g. 92"
+    )
+    commune = serializers.IntegerField(
+        required=False, allow_null=True, help_text="commune or ward code of that province, e.g. 31135"
+    )
+    address = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="house number and street"
+    )
     representative_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
@@ -157,7 +165,10 @@ class DossierDetailSerializer(DossierListSerializer):
             "applicant_tax_code",
             "applicant_phone",
             "applicant_email",
+            "applicant_province",
+            "applicant_commune",
             "applicant_address",
+            "applicant_full_address",
             "representative_name",
             "form_data",
             "processing_unit",

@@ -17,6 +17,7 @@ from motcua.accounts.constants import Role, UnitKind
 from motcua.accounts.models import Agency, Unit, User
 from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status, SupplementStage
@@ -81,6 +82,8 @@ class ApplicantData:
     tax_code: str = ""
     phone: str = ""
     email: str = ""
+    province: int | None = None
+    commune: int | None = None
     address: str = ""
     representative_name: str = ""
 
@@ -152,12 +155,15 @@ def dossier_create(
         applicant_tax_code=applicant.tax_code,
         applicant_phone=_phone(applicant.phone),
         applicant_email=applicant.email,
+        applicant_province=applicant.province,
+        applicant_commune=applicant.commune,
         applicant_address=applicant.address,
         representative_name=applicant.representative_name,
         form_data=form_data or {},
         code="pending",
     )
     dossier.full_clean(exclude=["code", "procedure_version", "competent_agency", "receiving_agency", "owner"])
+    check_address(applicant.province, applicant.commune)
     dossier.code = dossier_code_next(receiving, now)
     dossier.save()
     DossierTransition.objects.create(

@@ -184,6 +184,9 @@ def test_division_sees_only_what_was_handed_to_it(office):
         ({**APPLICANT, "phone": "12"}, "phone"),
         ({**APPLICANT, "kind": "organisation"}, "applicant_tax_code"),
         ({**APPLICANT, "name": ""}, "name"),
+        ({**APPLICANT, "province": 99, "commune": 31135}, "applicant_province"),
+        ({**APPLICANT, "province": 1, "commune": 31135}, "applicant_commune"),  # Ninh Kiều is in Cần Thơ, not Hà Nội
+        ({**APPLICANT, "commune": 31135}, "applicant_province"),
     ],
 )
 def test_bad_applicant_data_is_refused_and_nothing_is_written(office, applicant, field):
@@ -255,3 +258,17 @@ def test_a_supplement_during_appraisal_is_asked_within_three_working_days(office
         assert Dossier.objects.get(code=code).status == "in_processing"
         settings.MOTCUA_SUPPLEMENT_APPRAISAL_DAYS = 0  # sectoral law may allow it: the limit is a setting
         assert act(office.desk, code, "request_supplement", note="Thiếu giấy tờ.").status_code == 200
+
+
+def test_the_address_is_on_todays_two_level_units(office):
+    body = intake(office, applicant={**APPLICANT, "province": 92, "commune": 31135, "address": "12 Hai Bà Trưng"})
+    assert (body["applicant_province"], body["applicant_commune"]) == (92, 31135)
+    assert body["applicant_full_address"] == "12 Hai Bà Trưng, Phường Ninh Kiều, Thành phố Cần Thơ"
+
+
+def test_the_lists_of_provinces_and_communes_are_public(client):
+    provinces = client.get("/api/v1/provinces/").json()
+    assert len(provinces) == 34 and {"code": 92, "name": "Thành phố Cần Thơ"} in provinces
+    communes = client.get("/api/v1/provinces/92/communes/").json()
+    assert {"code": 31135, "name": "Phường Ninh Kiều"} in communes
+    assert client.get("/api/v1/provinces/99/communes/").status_code == 404

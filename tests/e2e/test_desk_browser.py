@@ -79,10 +79,19 @@ def receive_paper_dossier(page: Any) -> str:
     """desk1 records a paper dossier for the travel licence; returns the dossier code."""
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Receive a paper dossier")).click()
     expect(page).to_have_url(re.compile(r"/mot-cua/tiep-nhan/$"))
-    form = page.get_by_role("main").locator("form.intake-form")
-    procedure = field(form, "Procedure")
+    # 1. The procedure: choosing it shows its checklist of documents.
+    procedure = page.get_by_role("main").get_by_label(vi("1. Procedure"))
     expect(procedure.locator(f'option[value="{TRAVEL_CODE}"]')).to_contain_text(TRAVEL_LICENCE, ignore_case=True)
     procedure.select_option(TRAVEL_CODE)
+    expect(page).to_have_url(re.compile(rf"/mot-cua/tiep-nhan/\?procedure={re.escape(TRAVEL_CODE)}$"))
+    form = page.get_by_role("main").locator("form.intake-form")
+    # 2. Every document handed in is ticked (the applicant brought them all).
+    checklist = form.get_by_role("group", name=vi("2. Documents handed in"))
+    boxes = checklist.get_by_role("checkbox")
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
+        box.check()
+    # 3. The applicant.
     field(form, "Channel").select_option("in_person")
     field(form, "Applicant").select_option("person")
     field(form, "Full name or organisation name").fill(APPLICANT["name"])
@@ -349,7 +358,11 @@ def open_desk_page(page: Any, live_server: Any, name: str) -> None:
         return
     code = received_dossier()
     sign_in(page, live_server, "desk1")
-    path = {"queue": "/mot-cua/", "intake": "/mot-cua/tiep-nhan/", "dossier": f"/mot-cua/ho-so/{code}/"}[name]
+    path = {
+        "queue": "/mot-cua/",
+        "intake": f"/mot-cua/tiep-nhan/?procedure={TRAVEL_CODE}",
+        "dossier": f"/mot-cua/ho-so/{code}/",
+    }[name]
     page.goto(live_server.url + path)
     if name == "queue":
         expect(page.locator("table tbody tr")).to_have_count(1)

@@ -7,16 +7,52 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.constants import Channel
+from motcua.catalog.constants import Channel, DocumentCopy
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.addresses import communes, provinces
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
+from motcua.dossiers.services import PaperDocument
+
+
+def procedures_for_intake(agency_ids: list[int]) -> list[tuple[str, str]]:
+    versions = (
+        ProcedureVersion.objects.in_force(timezone.localdate())
+        .filter(agency_id__in=agency_ids)
+        .select_related("procedure")
+        .order_by("name")
+    )
+    return [(v.procedure.code, f"{v.procedure.code} · {v.name}") for v in versions]
+
+
+def version_for_intake(agency_ids: list[int], code: str) -> ProcedureVersion | None:
+    """The version in force of procedure `code`, if one of the desk's agencies handles it."""
+    if not code:
+        return None
+    return (
+        ProcedureVersion.objects.in_force(timezone.localdate())
+        .filter(agency_id__in=agency_ids, procedure__code=code)
+        .select_related("procedure")
+        .prefetch_related("documents")
+        .first()
+    )
+
+
+class ProcedureChoiceForm(forms.Form):
+    """Step 1 of a paper intake: which procedure (its documents make the checklist)."""
+
+    procedure = forms.ChoiceField(label=_("Procedure"), widget=forms.Select(attrs={"data-autosubmit": ""}))
+
+    def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        procedure = self.fields["procedure"]
+        assert isinstance(procedure, forms.ChoiceField)
+        procedure.choices = [("", "—"), *procedures_for_intake(agency_ids)]
 
 
 class IntakeForm(forms.Form):
-    """A paper dossier at the desk: the procedure, the applicant, how it came in."""
+    """Step 2: the checklist of the procedure's documents, the applicant, how the dossier came in."""
 
-    procedure = forms.ChoiceField(label=_("Procedure"))
+    procedure = forms.CharField(widget=forms.HiddenInput)
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[(Channel.IN_PERSON, _("In person")), (Channel.POSTAL, _("By post"))]
     )
@@ -43,17 +79,10 @@ class IntakeForm(forms.Form):
     applicant_address = forms.CharField(label=_("House number and street"), max_length=500, required=False)
     representative_name = forms.CharField(label=_("Representative or proxy"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, version: ProcedureVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        versions = (
-            ProcedureVersion.objects.in_force(timezone.localdate())
-            .filter(agency_id__in=agency_ids)
-            .select_related("procedure")
-            .order_by("name")
-        )
-        procedure = self.fields["procedure"]
-        assert isinstance(procedure, forms.ChoiceField)
-        procedure.choices = [("", "—")] + [(v.procedure.code, f"{v.procedure.code} · {v.name}") for v in versions]
+        self.version = version
+        self.fields["procedure"].initial = version.procedure.code
         province_field, commune_field = self.fields["applicant_province"], self.fields["applicant_commune"]
         assert isinstance(province_field, forms.ChoiceField) and isinstance(commune_field, forms.ChoiceField)
         province_field.choices = [("", "—"), *provinces()]
@@ -63,6 +92,28 @@ class IntakeForm(forms.Form):
         commune_field.widget.attrs["data-communes-url"] = reverse("api-communes", args=[0]).replace(
             "/0/", "/{province}/"
         )
+        self.documents = list(version.documents.all())
+        for doc in self.documents:
+            self.fields[f"doc_{doc.pk}"] = forms.BooleanField(label=doc.name, required=False)
+            self.fields[f"kind_{doc.pk}"] = forms.ChoiceField(
+                label=_("Original or copy"), choices=DocumentCopy.choices, initial=doc.copy_kind, required=False
+            )
+
+    @property
+    def checklist(self) -> list[tuple[Any, Any, Any]]:
+        """(required document, its "handed in" box, its original-or-copy choice), in order."""
+        return [(doc, self[f"doc_{doc.pk}"], self[f"kind_{doc.pk}"]) for doc in self.documents]
+
+    @property
+    def applicant_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith(("applicant_", "representative", "channel"))]
+
+    def paper_documents(self) -> list[PaperDocument]:
+        return [
+            PaperDocument(required_document_id=doc.pk, copy_kind=self.cleaned_data[f"kind_{doc.pk}"] or doc.copy_kind)
+            for doc in self.documents
+            if self.cleaned_data.get(f"doc_{doc.pk}")
+        ]
 
 
 class ActionForm(forms.Form):

@@ -22,7 +22,14 @@ from motcua.accounts.models import Agency, RoleAssignment, Unit, User
 from motcua.catalog.constants import StepActor
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.replay import consume_form_token, form_result, issue_form_token, remember_result
-from motcua.desk.forms import ActionForm, ConsultationForm, IntakeForm, UploadForm
+from motcua.desk.forms import (
+    ActionForm,
+    ConsultationForm,
+    IntakeForm,
+    ProcedureChoiceForm,
+    UploadForm,
+    version_for_intake,
+)
 from motcua.documents.forms import (
     NOTICES,
     FormNotIssued,
@@ -103,27 +110,35 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def intake(request: HttpRequest) -> HttpResponse:
+    """A paper dossier: choose the procedure, tick its documents, record the applicant, issue the receipt."""
     agency_ids = list(
         RoleAssignment.objects.filter(user=_user(request), role="desk_officer").values_list("agency_id", flat=True)
     )
     if not agency_ids:
         raise PermissionDenied
-    form = IntakeForm(request.POST or None, agency_ids=agency_ids)
+    code = request.POST.get("procedure") or request.GET.get("procedure", "")
+    chooser = ProcedureChoiceForm(initial={"procedure": code}, agency_ids=agency_ids)
+    version = version_for_intake(agency_ids, code)
+    if version is None:
+        if code:
+            messages.error(request, _("Choose a procedure of your agency."))
+        return render(request, "desk/intake.html", {"chooser": chooser})
+    form = IntakeForm(request.POST or None, version=version)
     token = request.POST.get("form_token", "")
+    context: dict[str, Any] = {"chooser": chooser, "form": form, "version": version}
     if request.method == "POST" and not consume_form_token(request, token):
         made = form_result(request, token)
         if made:
             messages.warning(request, _("This dossier was already received; the receipt is below."))
             return redirect("desk:dossier", code=made)
         messages.error(request, _("The form had expired; check the values and send it again."))
-        token = issue_form_token(request)
-        return render(request, "desk/intake.html", {"form": form, "form_token": token})
+        return render(request, "desk/intake.html", {**context, "form_token": issue_form_token(request)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             dossier = dossier_create(
                 actor=_user(request),
-                procedure_code=data["procedure"],
+                procedure_code=version.procedure.code,
                 channel=data["channel"],
                 applicant=ApplicantData(
                     kind=data["applicant_kind"],
@@ -137,6 +152,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                     address=data["applicant_address"],
                     representative_name=data["representative_name"],
                 ),
+                paper_documents=form.paper_documents(),
+                guidance_if_incomplete=request.POST.get("decision") == "guidance",
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -145,11 +162,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             remember_result(request, token, dossier.code)
-            messages.success(
-                request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": dossier.code}
-            )
+            if dossier.status == Status.SUPPLEMENT_REQUESTED:
+                message = _("Dossier %(code)s is incomplete: print the guidance (form 02) for the applicant.")
+            else:
+                message = _("Dossier %(code)s received. Print the receipt for the applicant.")
+            messages.success(request, message % {"code": dossier.code})
             return redirect("desk:dossier", code=dossier.code)
-    return render(request, "desk/intake.html", {"form": form, "form_token": issue_form_token(request)})
+    return render(request, "desk/intake.html", {**context, "form_token": issue_form_token(request)})
 
 
 def _form_field(field: str) -> str | None:

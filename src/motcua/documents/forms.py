@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.models import User
+from motcua.catalog.constants import DocumentCopy
 from motcua.core.templatetags.formats import phone
 from motcua.dossiers.constants import Action, Timeliness
 from motcua.dossiers.models import Dossier, DossierStep
@@ -64,6 +65,14 @@ class Moment:
         return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 
+COPY_WORDS: dict[str, str] = {
+    DocumentCopy.ORIGINAL: "bản chính",
+    DocumentCopy.COPY: "bản sao",
+    DocumentCopy.CERTIFIED_COPY: "bản sao có chứng thực",
+    DocumentCopy.ORIGINAL_OR_COPY: "bản chính hoặc bản sao",
+}
+
+
 def register_number(dossier: Dossier) -> int:
     """The dossier's number in its desk's register of the year (form 07): by order of reception."""
     assert dossier.received_at is not None
@@ -98,6 +107,10 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "lookup_page": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}{reverse('portal:lookup')}",
         "qr": qr_svg_data_uri(url),
         "copies": ["Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ"],
+        "handed": [
+            {**doc, "copy_kind_label": COPY_WORDS.get(doc["copy_kind"], doc["copy_kind"])}
+            for doc in dossier.paper_documents
+        ],
         "register_book": received_at.year if dossier.received_at else "",
         "register_number": register_number(dossier) if dossier.received_at else "",
         "phone": phone(dossier.applicant_phone),

@@ -109,6 +109,12 @@ class Dossier(models.Model):
     )
     representative_name = models.CharField(_("representative or proxy"), max_length=255, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    paper_documents = models.JSONField(
+        _("documents handed in at the desk"),
+        default=list,
+        blank=True,
+        help_text=_("The checklist at reception: each required document handed in, original or copy, how many."),
+    )
 
     # Timestamps of DOMAIN.md §10 item 3.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -21,10 +21,15 @@ INTAKE = {
 }
 
 
-def receive(client, data):
-    """Send the intake form as the page gives it: with its one-time token."""
-    token = client.get("/mot-cua/tiep-nhan/").context["form_token"]
-    return client.post("/mot-cua/tiep-nhan/", {**data, "form_token": token})
+def receive(client, data, *, handed=None):
+    """Send the intake form as the page gives it: with its one-time token, every document ticked
+    (or only those in `handed`)."""
+    page = client.get("/mot-cua/tiep-nhan/", {"procedure": data["procedure"]})
+    ticks = {}
+    for doc in page.context["form"].documents:
+        if handed is None or doc.name in handed:
+            ticks |= {f"doc_{doc.pk}": "on", f"kind_{doc.pk}": doc.copy_kind}
+    return client.post("/mot-cua/tiep-nhan/", {**data, **ticks, "form_token": page.context["form_token"]})
 
 
 def signed_in(client, user):
@@ -168,7 +173,7 @@ def test_a_specialist_sees_in_my_work_what_the_head_assigned(client, office):  #
 
 def test_a_replayed_intake_form_makes_one_dossier(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
-    token = desk.get("/mot-cua/tiep-nhan/").context["form_token"]
+    token = desk.get("/mot-cua/tiep-nhan/", {"procedure": "2.001628"}).context["form_token"]
     first = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "form_token": token})
     again = desk.post("/mot-cua/tiep-nhan/", {**INTAKE, "form_token": token})
     assert Dossier.objects.count() == 1
@@ -255,3 +260,43 @@ def test_intake_records_the_address_on_province_and_commune(client, office):  # 
     )
     dossier = Dossier.objects.get()
     assert dossier.applicant_full_address == "12 Hai Bà Trưng, Phường Ninh Kiều, Thành phố Cần Thơ"
+
+
+def test_the_checklist_decides_between_receipt_and_guidance(client, office):  # noqa: F811
+    from motcua.catalog.tests.factories import RequiredDocumentFactory
+
+    RequiredDocumentFactory(version=office.version, name="Đơn đề nghị", mandatory=True, order=1)
+    RequiredDocumentFactory(version=office.version, name="Bản sao hợp đồng", mandatory=True, order=2)
+    RequiredDocumentFactory(version=office.version, name="Ảnh chụp (nếu có)", mandatory=False, order=3)
+    desk = signed_in(client, office.desk)
+    page = desk.get("/mot-cua/tiep-nhan/", {"procedure": "2.001628"})
+    assert [doc.name for doc, *_ in page.context["form"].checklist] == [
+        "Đơn đề nghị",
+        "Bản sao hợp đồng",
+        "Ảnh chụp (nếu có)",
+    ]
+    refused = receive(desk, INTAKE, handed={"Đơn đề nghị"})
+    assert "missing: Bản sao hợp đồng" in str(refused.context["form"].non_field_errors())
+    assert Dossier.objects.count() == 0
+    # The desk records it as incomplete and gives the guidance listing what is missing (form 02).
+    guidance = receive(desk, {**INTAKE, "decision": "guidance"}, handed={"Đơn đề nghị"})
+    dossier = Dossier.objects.get()
+    assert guidance["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
+    assert dossier.status == "supplement_requested" and dossier.received_at is None
+    assert "Bản sao hợp đồng" in dossier.pauses.get().items
+    assert desk.get(f"/mot-cua/ho-so/{dossier.code}/bieu-mau/supplement-request.pdf").status_code == 200
+    # A complete one is received; the checklist is kept with what was handed in.
+    receive(desk, INTAKE, handed={"Đơn đề nghị", "Bản sao hợp đồng"})
+    received = Dossier.objects.get(status="received")
+    assert [(d["name"], d["copy_kind"]) for d in received.paper_documents] == [
+        ("Đơn đề nghị", "original"),
+        ("Bản sao hợp đồng", "original"),
+    ]
+
+
+def test_choosing_a_procedure_of_another_agency_is_refused(client, office):  # noqa: F811
+    from motcua.catalog.tests.factories import ProcedureVersionFactory
+
+    ProcedureVersionFactory(procedure__code="1.000001")  # another agency's
+    page = signed_in(client, office.desk).get("/mot-cua/tiep-nhan/", {"procedure": "1.000001"}, follow=True)
+    assert "form" not in page.context and "Choose a procedure of your agency." in page.content.decode()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role, UnitKind
 from motcua.accounts.models import Agency, Unit, User
-from motcua.catalog.constants import Channel, ServiceLevel
+from motcua.catalog.constants import Channel, DocumentCopy, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
@@ -88,6 +88,31 @@ class ApplicantData:
     representative_name: str = ""
 
 
+@dataclass(frozen=True)
+class PaperDocument:
+    """One line of the desk's checklist: a required document handed in, in which form, how many."""
+
+    required_document_id: int
+    copy_kind: str
+    quantity: int = 1
+
+
+def _checklist(version: ProcedureVersion, handed: list[PaperDocument]) -> tuple[list[dict[str, Any]], list[str]]:
+    """What was handed in (as stored on the dossier) and the names of the mandatory documents missing."""
+    required = {doc.pk: doc for doc in version.documents.all()}
+    rows = []
+    for item in handed:
+        doc = required.get(item.required_document_id)
+        if doc is None:
+            raise ValidationError({"documents": [_("A document in the checklist is not asked by this procedure.")]})
+        if item.copy_kind not in DocumentCopy.values or not 1 <= item.quantity <= 99:
+            raise ValidationError({"documents": [_("Say for each document whether it is an original or a copy.")]})
+        rows.append({"document": doc.pk, "name": doc.name, "copy_kind": item.copy_kind, "quantity": item.quantity})
+    given = {item.required_document_id for item in handed}
+    missing = [doc.name for doc in required.values() if doc.mandatory and doc.pk not in given]
+    return rows, missing
+
+
 def _procedure_in_force(code: str, at: datetime) -> ProcedureVersion:
     version = (
         ProcedureVersion.objects.in_force(timezone.localtime(at).date())
@@ -121,9 +146,16 @@ def dossier_create(
     channel: str,
     form_data: dict[str, Any] | None = None,
     receiving_agency_code: str = "",
+    paper_documents: list[PaperDocument] | None = None,
+    guidance_if_incomplete: bool = False,
     now: datetime | None = None,
 ) -> Dossier:
-    """A citizen submits online, or a desk officer takes a complete paper dossier (received at once)."""
+    """A citizen submits online, or a desk officer takes a paper dossier.
+
+    At the desk, with the checklist (`paper_documents`): a complete dossier is received at once;
+    an incomplete one is refused, or — `guidance_if_incomplete` — recorded with a supplement request
+    listing what is missing (form 02, DOMAIN.md §2.3 item 3(a)).
+    """
     now = now or timezone.now()
     version = _procedure_in_force(procedure_code, now)
     is_desk = actor.role_assignments.filter(role=Role.DESK_OFFICER).exists()
@@ -162,6 +194,21 @@ def dossier_create(
         form_data=form_data or {},
         code="pending",
     )
+    missing: list[str] = []
+    if is_desk and paper_documents is not None:
+        dossier.paper_documents, missing = _checklist(version, paper_documents)
+        if missing and not guidance_if_incomplete:
+            raise ValidationError(
+                {
+                    "documents": [
+                        _(
+                            "The dossier is incomplete; missing: %(missing)s. Receive only a complete dossier, or give "
+                            "the applicant the guidance to complete it (form 02)."
+                        )
+                        % {"missing": "; ".join(missing)}
+                    ]
+                }
+            )
     dossier.full_clean(exclude=["code", "procedure_version", "competent_agency", "receiving_agency", "owner"])
     check_address(applicant.province, applicant.commune)
     dossier.code = dossier_code_next(receiving, now)
@@ -175,6 +222,9 @@ def dossier_create(
         actor_role=Role.DESK_OFFICER if is_desk else Role.CITIZEN,
         at=now,
     )
+    if is_desk and missing:
+        note = _("Please complete the dossier with: %(missing)s.") % {"missing": "; ".join(missing)}
+        return dossier_transition(code=dossier.code, action=Action.REQUEST_SUPPLEMENT, actor=actor, note=note, now=now)
     if is_desk:
         dossier = dossier_transition(code=dossier.code, action=Action.RECEIVE, actor=actor, now=now)
     return dossier

@@ -1,3 +1,5 @@
+// Progressive enhancements of forms; every form works without them.
+
 // Reload the commune/ward list when the province changes (the form works without it: the server
 // fills the list of the province sent and asks for the commune again).
 (function () {
@@ -15,5 +17,14 @@
           units.forEach(function (unit) { commune.add(new Option(unit.name, String(unit.code))); });
         });
     });
+  });
+})();
+
+// A choice that decides the rest of the page (the procedure at the desk) sends its form at once;
+// without the script, the button next to it does.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { if (select.value) select.form.submit(); });
   });
 })();

@@ -234,7 +234,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "history": dossier.transitions.select_related("actor"),
             "documents": dossier.documents.all(),
             "pauses": dossier.pauses.all(),
-            "notices": [(form, label) for form, label in NOTICE_LABELS.items() if NOTICES[form][0] in taken],
+            "notices": [(form, label) for form, label in NOTICE_LABELS.items() if NOTICES[form][0] & taken],
         },
     )
 

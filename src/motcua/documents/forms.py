@@ -118,12 +118,13 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     return html_to_pdf(render_to_string("documents/receipt.html", context))
 
 
-# The notices issued by a transition: form name → (the action that issues it, its template).
-NOTICES = {
-    "supplement-request": (Action.REQUEST_SUPPLEMENT, "documents/supplement_request.html"),  # form 02
-    "refusal": (Action.REFUSE_RECEPTION, "documents/refusal.html"),  # form 03
-    "apology": (Action.EXTEND, "documents/apology.html"),  # form 04
-    "stop": (Action.STOP, "documents/stop.html"),  # form 05 (TT 03/2025)
+# The notices issued by transitions: form name → (the actions that issue it, its template).
+NOTICES: dict[str, tuple[frozenset[str], str]] = {
+    "supplement-request": (frozenset({Action.REQUEST_SUPPLEMENT}), "documents/supplement_request.html"),  # 02
+    # Form 03: refused at reception, or after appraisal through the desk (Decree 61/2018 Art. 19(8)).
+    "refusal": (frozenset({Action.REFUSE_RECEPTION, Action.DENY}), "documents/refusal.html"),
+    "apology": (frozenset({Action.EXTEND}), "documents/apology.html"),  # form 04
+    "stop": (frozenset({Action.STOP}), "documents/stop.html"),  # form 05 (TT 03/2025)
 }
 
 
@@ -132,13 +133,13 @@ class FormNotIssued(LookupError):
 
 
 def notice_pdf(dossier: Dossier, form: str) -> bytes:
-    """Forms 02, 03 and 04, from the transition that issued them (the latest one)."""
-    action, template = NOTICES[form]
-    # Forms 04 and 05 are the competent agency's letters; 02 and 03 the receiving desk's.
-    issuer = dossier.competent_agency if action in (Action.EXTEND, Action.STOP) else dossier.receiving_agency
-    transition = dossier.transitions.filter(action=action).select_related("actor").order_by("-at", "-id").first()
+    """Forms 02 to 05, from the transition that issued them (the latest one)."""
+    actions, template = NOTICES[form]
+    transition = dossier.transitions.filter(action__in=actions).select_related("actor").order_by("-at", "-id").first()
     if transition is None:
         raise FormNotIssued(form)
+    # Forms 04 and 05 are the competent agency's letters; 02 and 03 the receiving desk's.
+    issuer = dossier.competent_agency if transition.action in (Action.EXTEND, Action.STOP) else dossier.receiving_agency
     at = timezone.localtime(transition.at)
     context = {
         "dossier": dossier,
@@ -148,7 +149,7 @@ def notice_pdf(dossier: Dossier, form: str) -> bytes:
         "receiving": dossier.receiving_agency,
         "competent": dossier.competent_agency,
         "transition": transition,
-        "pause": dossier.pauses.filter(reason=action).order_by("-started_at").first(),
+        "pause": dossier.pauses.filter(reason=transition.action).order_by("-started_at").first(),
         "officer_name": str(transition.actor) if transition.actor else "",
         "phone": phone(dossier.applicant_phone),
         "place_date": f"ngày {at:%d} tháng {at:%m} năm {at:%Y}",

@@ -84,3 +84,18 @@ def test_the_register_is_for_the_desk_and_leaders_only(client, office):  # noqa:
     assert client.get("/mot-cua/so-theo-doi/").status_code == 403
     client.force_login(office.foreign_desk)
     assert client.get("/mot-cua/so-theo-doi/").context["page"].paginator.count == 0
+
+
+@needs_poppler
+def test_a_refusal_after_appraisal_is_form_03_through_the_desk(client, office, tmp_path):  # noqa: F811
+    from motcua.dossiers.tests.flow import carry_to_leader
+
+    code = intake(office)["code"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    carry_to_leader(office, code)
+    act(office.leader, code, "deny", note="Cơ sở không đáp ứng điều kiện về nhân sự.")
+    client.force_login(office.desk)
+    page = client.get(f"/mot-cua/ho-so/{code}/")
+    assert "refusal" in [form for form, _label in page.context["notices"]]
+    text = pdf_text(client.get(f"/mot-cua/ho-so/{code}/bieu-mau/refusal.pdf").content, tmp_path, "03.pdf")
+    assert "PHIẾU TỪ CHỐI" in text and "không đáp ứng điều kiện về nhân sự" in text

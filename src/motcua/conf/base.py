@@ -278,5 +278,7 @@ MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 # A supplement during appraisal must be asked within this many working days of reception
 # (Decree 61/2018 Art. 19(4); sectoral law may differ). 0 lifts the limit.
 MOTCUA_SUPPLEMENT_APPRAISAL_DAYS = int(env("MOTCUA_SUPPLEMENT_APPRAISAL_DAYS", "3"))
+# Decree 61/2018 Art. 15(3), 19(4): a supplement is asked once, fully, at reception and once at appraisal.
+MOTCUA_SUPPLEMENTS_PER_STAGE = int(env("MOTCUA_SUPPLEMENTS_PER_STAGE", "1"))
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))

@@ -370,6 +370,19 @@ def _stamp(dossier: Dossier, action: str, now: datetime) -> None:
         dossier.ended_at = now
 
 
+def _check_supplement_once(dossier: Dossier, stage: str) -> None:
+    """Decree 61/2018 Art. 15(3), 19(4): what is missing is asked once, fully and accurately, per stage."""
+    limit = settings.MOTCUA_SUPPLEMENTS_PER_STAGE
+    if limit and dossier.pauses.filter(reason=Action.REQUEST_SUPPLEMENT, stage=stage).count() >= limit:
+        raise DomainError(
+            _(
+                "A supplement has already been requested at this stage; the law asks for everything missing at once. "
+                "Process the dossier, or refuse it with reasons."
+            ),
+            code="supplement-already-requested",
+        )
+
+
 def _check_appraisal_supplement_in_time(dossier: Dossier, now: datetime) -> None:
     """Decree 61/2018 Art. 19(4): a supplement during appraisal is asked within N working days of reception."""
     limit = settings.MOTCUA_SUPPLEMENT_APPRAISAL_DAYS
@@ -393,6 +406,8 @@ def _apply_clock(
         dossier.due_at = _due(dossier, now)
     elif clock == Clock.PAUSE:
         stage = SupplementStage.RECEPTION if dossier.status == Status.SUBMITTED else SupplementStage.APPRAISAL
+        if action == Action.REQUEST_SUPPLEMENT:
+            _check_supplement_once(dossier, stage)
         if action == Action.REQUEST_SUPPLEMENT and stage == SupplementStage.APPRAISAL:
             _check_appraisal_supplement_in_time(dossier, now)
         DossierPause.objects.create(dossier=dossier, reason=action, stage=stage, started_at=now, items=note)

@@ -272,3 +272,17 @@ def test_the_lists_of_provinces_and_communes_are_public(client):
     communes = client.get("/api/v1/provinces/92/communes/").json()
     assert {"code": 31135, "name": "Phường Ninh Kiều"} in communes
     assert client.get("/api/v1/provinces/99/communes/").status_code == 404
+
+
+def test_a_supplement_is_asked_once_per_stage(office, settings):
+    client = api(office.citizen)
+    code = client.post(
+        "/api/v1/dossiers/", {"procedure": "2.001628", "channel": "online", "applicant": APPLICANT}, format="json"
+    ).json()["code"]
+    act(office.desk, code, "request_supplement", note="Ảnh chụp bị mờ.")
+    act(office.citizen, code, "provide_supplement")
+    again = act(office.desk, code, "request_supplement", note="Thiếu thêm giấy tờ.")
+    assert again.status_code == 400 and again.json()["error"]["code"] == "supplement-already-requested"
+    assert Dossier.objects.get(code=code).status == "submitted"
+    settings.MOTCUA_SUPPLEMENTS_PER_STAGE = 0  # where the sector's rules allow more: a setting
+    assert act(office.desk, code, "request_supplement", note="Thiếu thêm giấy tờ.").status_code == 200

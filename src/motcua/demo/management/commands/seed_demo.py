@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.catalog.selectors import catalog_figures
 from motcua.demo.seed import DEMO_PASSWORD, seed_demo, seed_dossiers
+from motcua.dossiers.services import dossier_prompt_apologies
 
 
 class Command(BaseCommand):
@@ -24,7 +25,8 @@ class Command(BaseCommand):
             raise CommandError("--dossiers must be 0 or more.")
         seed_demo()
         made = seed_dossiers(options["dossiers"], from_year=options["from_year"])
-        self.stdout.write(f"{made} demo dossiers added.")
+        prompted = dossier_prompt_apologies()  # what the worker would do at once: "about to be late"
+        self.stdout.write(f"{made} demo dossiers added; {len(prompted)} about to be late.")
         figures = catalog_figures()
         self.stdout.write(
             self.style.SUCCESS(

@@ -96,15 +96,30 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 @official_required
 def queue(request: HttpRequest) -> HttpResponse:
+    from motcua.dossiers.selectors import QUEUE_COUNT_LIMIT  # read at each call: tests lower it
+
     name = request.GET.get("queue", "mine")
     if name not in QUEUES:
         name = "mine"
     q = request.GET.get("q", "")[:100]
-    page = Paginator(dossier_queue(user=_user(request), queue=name, q=q), 25).get_page(request.GET.get("page"))
+    dossiers = dossier_queue(user=_user(request), queue=name, q=q)
+    # Counted up to QUEUE_COUNT_LIMIT (10,000) dossiers, further when a later page is asked for: past
+    # that the page says "more than 10,000", which is true, instead of reading the whole list.
+    wanted = request.GET.get("page", "")
+    limit = max(QUEUE_COUNT_LIMIT, min(int(wanted) if wanted.isdigit() else 1, 1_000_000) * 25)
+    paginator = Paginator(dossiers, 25)
+    paginator.count = dossiers.count_upto(limit)
+    page = paginator.get_page(wanted)
     return render(
         request,
         "desk/queue.html",
-        {"queue": name, "queues": [(key, QUEUE_LABELS[key]) for key in QUEUES], "q": q, "page": page},
+        {
+            "queue": name,
+            "queues": [(key, QUEUE_LABELS[key]) for key in QUEUES],
+            "q": q,
+            "page": page,
+            "more_than": limit if paginator.count > limit else None,
+        },
     )
 
 

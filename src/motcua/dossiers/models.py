@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
@@ -143,6 +144,14 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    stage = models.CharField(
+        _("at the step of"),
+        max_length=20,
+        choices=StepActor.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Who holds the current step (a copy of its actor, kept with it, for the work lists)."),
+    )
     supplement_proposal = models.TextField(
         _("supplement proposed to the desk"),
         blank=True,
@@ -156,11 +165,79 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
+        # The work lists and the dossier list (dossiers/selectors.py; figures in bench/README.md §3).
+        # On PostgreSQL `include` lets a count read the index alone; SQLite ignores it.
         indexes = [
             models.Index(fields=["competent_agency", "status"], name="dossier_agency_status"),
-            models.Index(fields=["processing_unit", "status"], name="dossier_unit_status"),
+            # Also counts a division's dossiers: (unit, status, agency) answers without the table.
+            models.Index(fields=["processing_unit", "status", "competent_agency"], name="dossier_unit_status"),
             models.Index(fields=["owner", "-created_at"], name="dossier_owner_recent"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
+            # The desk's search: the ID number exactly (code, name and phone anywhere in them use the
+            # trigram indexes that migration 0006 makes on PostgreSQL).
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_id_number"),
+            # What a desk received for another agency: a range of this index (permissions.dossier_scope).
+            models.Index(fields=["receiving_agency", "competent_agency"], name="dossier_received_for"),
+            # The dossiers at work (every list but "all"), a tenth of the table or less: by status in
+            # the lists' order, carrying every column the lists filter on ...
+            models.Index(
+                fields=["status", "due_at", "-submitted_at", "-id"],
+                include=[
+                    "competent_agency",
+                    "receiving_agency",
+                    "processing_unit",
+                    "owner",
+                    "stage",
+                    "assignee",
+                    "channel",
+                    "extended_due_at",
+                    "apology_prompted_at",
+                    "current_step",
+                ],
+                condition=models.Q(
+                    status__in=[
+                        Status.SUBMITTED,
+                        Status.RECEIVED,
+                        Status.IN_PROCESSING,
+                        Status.SUPPLEMENT_REQUESTED,
+                        Status.PAYMENT_REQUESTED,
+                        Status.PROCESSED,
+                    ]
+                ),
+                name="dossier_work_status",
+            ),
+            # ... and in the lists' order alone, for the lists of several statuses (mine, overdue).
+            models.Index(
+                fields=["due_at", "-submitted_at", "-id"],
+                condition=models.Q(
+                    status__in=[
+                        Status.SUBMITTED,
+                        Status.RECEIVED,
+                        Status.IN_PROCESSING,
+                        Status.SUPPLEMENT_REQUESTED,
+                        Status.PAYMENT_REQUESTED,
+                        Status.PROCESSED,
+                    ]
+                ),
+                name="dossier_work_due",
+            ),
+            models.Index(
+                fields=["due_at", "-submitted_at", "-id"],
+                condition=models.Q(
+                    status=Status.IN_PROCESSING, apology_prompted_at__isnull=False, extended_due_at__isnull=True
+                ),
+                name="dossier_apology_due",
+            ),
+            models.Index(Coalesce("extended_due_at", "due_at"), name="dossier_effective_due"),
+            # Every dossier: the desk's "all" in its order, the API's list in its order.
+            models.Index(fields=["due_at", "-submitted_at", "-id"], name="dossier_due_order"),
+            models.Index(fields=["-submitted_at", "-id"], name="dossier_recent"),
+            # Counting the dossiers seen through consultations or hand-overs without the table.
+            models.Index(
+                fields=["id"],
+                include=["competent_agency", "receiving_agency", "processing_unit", "owner", "status"],
+                name="dossier_scope",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -272,7 +349,15 @@ class DossierStep(models.Model):
         verbose_name = _("processing step")
         verbose_name_plural = _("processing steps")
         ordering = ["started_at", "id"]
-        indexes = [models.Index(fields=["agency", "actor"], name="dossier_step_agency_actor")]
+        # Hand-overs to another agency (liên thông): who may read the dossier, who holds it now.
+        indexes = [
+            models.Index(
+                fields=["agency", "ended_at"],
+                include=["dossier", "id"],
+                condition=models.Q(actor=StepActor.OTHER_AGENCY),
+                name="dossier_step_handed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.plan_index}. {self.name}"
@@ -307,7 +392,7 @@ class DossierConsultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["requested_at", "id"]
-        indexes = [models.Index(fields=["unit", "dossier"], name="dossier_consultation_unit")]
+        indexes = [models.Index(fields=["unit", "answered_at", "dossier"], name="dossier_consultation_unit")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.unit_id}"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import RoleAssignment, User
 from motcua.catalog.constants import StepActor
-from motcua.dossiers.constants import PARTNER_AGENCY
+from motcua.dossiers.constants import PARTNER_AGENCY, Status
 from motcua.dossiers.models import Dossier, DossierConsultation, DossierStep
 
 AGENCY_WIDE = {Role.AGENCY_LEADER, Role.REPORT_VIEWER, Role.ADMINISTRATOR}
@@ -45,22 +50,151 @@ def roles_on_dossier(user: User, dossier: Dossier) -> frozenset[str]:
     return frozenset(roles)
 
 
-def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+@dataclass(frozen=True)
+class DossierScope:
+    """What a user's roles let them read, worked out once per request.
+
+    An official reaches a dossier through plain columns (`plain`: their agency, what their desk
+    received, their division's) and through other tables (`extras`, subqueries: those their
+    division is consulted on, those handed to their agency). A way that cannot match anything (no
+    consultation of the unit ever, no hand-over to the agency ever, no dossier of their own) is left
+    out, so that most users end with plain conditions that an index serves.
+    """
+
+    user_id: int
+    owns: bool
+    plain: tuple[Q, ...]
+    plain_parts: tuple[Q, ...]  # the same dossiers as the OR of `plain`, cut into pieces no two share
+    extras: tuple[QuerySet[Any], ...]
+    assignments: tuple[RoleAssignment, ...]
+    consulted_units: frozenset[int]
+    partner_agencies: frozenset[int]
+
+    def _official(self) -> Q | None:
+        ways = [*self.plain, *(Q(pk__in=extra) for extra in self.extras)]
+        return reduce(operator.or_, ways) if ways else None
+
+    def condition(self) -> Q:
+        own = Q(owner_id=self.user_id)
+        official = self._official()
+        if official is None:
+            return own
+        official &= ~Q(status=Status.DRAFT)
+        return own | official if self.owns else official
+
+    def parts(self) -> list[Q]:
+        """`condition()` cut into conditions no two of which a dossier meets, each a range of an
+        index: counting them one by one and adding up gives the exact count without the OR."""
+        own = Q(owner_id=self.user_id)
+        if self._official() is None:
+            return [own]
+        parts, before = ([own], ~own) if self.owns else ([], Q())
+        before &= ~Q(status=Status.DRAFT)
+        parts += [part & before for part in self.plain_parts]
+        if self.plain:
+            before &= ~reduce(operator.or_, self.plain)
+        for i, extra in enumerate(self.extras):
+            for earlier in self.extras[:i]:  # taken out of the (short) subquery, not of the dossiers
+                extra = extra.exclude(dossier_id__in=earlier)
+            parts.append(Q(pk__in=extra) & before)
+        return parts
+
+
+def dossier_scope(user: User) -> DossierScope:
+    """The user's roles, and for each whether the rarer ways of seeing a dossier apply (one query)."""
+    # Each check runs only for the rows of the roles it concerns (CASE), and reads one index entry:
+    # ordered by the index and cut to one row, so that PostgreSQL does not scan for a row that is
+    # not there (an EXISTS it would plan as a scan expected to stop early).
+    handed = DossierStep.objects.filter(agency_id=OuterRef("agency_id"), actor=StepActor.OTHER_AGENCY)
+    consulted = DossierConsultation.objects.filter(unit_id=OuterRef("unit_id"))
+    assignments = tuple(
+        RoleAssignment.objects.filter(user=user)
+        .annotate(
+            handed=_first(Q(role__in=PARTNER_ROLES, agency__isnull=False), handed, "agency_id", "ended_at"),
+            consulted=_first(Q(role__in=UNIT_SCOPED, unit__isnull=False), consulted, "unit_id", "answered_at"),
+            owns=Exists(Dossier.objects.filter(owner_id=user.pk)),
+        )
+        .only("role", "agency_id", "unit_id")
+        .order_by("pk")
+    )
+    agencies: set[int] = set()
+    desks: set[int] = set()
+    units: set[tuple[int, int]] = set()
+    consulted_units: set[int] = set()
+    partners: set[int] = set()
+    owns = False
+    for a in assignments:
+        owns = owns or bool(a.owns)
+        if a.role == Role.DESK_OFFICER:
+            if a.agency_id is not None:
+                agencies.add(a.agency_id)
+                desks.add(a.agency_id)
+        elif a.role in UNIT_SCOPED and a.unit_id is not None:
+            if a.agency_id is not None:
+                units.add((a.agency_id, a.unit_id))
+            if a.consulted is not None:
+                consulted_units.add(a.unit_id)
+        elif a.role in AGENCY_WIDE and a.agency_id is not None:
+            agencies.add(a.agency_id)
+        if a.role in PARTNER_ROLES and a.agency_id is not None and a.handed is not None:
+            partners.add(a.agency_id)
+    plain: list[Q] = []
+    parts: list[Q] = []
+    if agencies:
+        plain.append(_one_or_many("competent_agency_id", agencies))
+        parts.append(plain[-1])
+    if desks:
+        # What the desk received for other agencies: for one agency, the two ranges of the
+        # competent agency around it, which an index on (receiving, competent) answers at once.
+        plain.append(_one_or_many("receiving_agency_id", desks))
+        if len(agencies) == 1:
+            (agency,) = agencies
+            parts.append(Q(receiving_agency_id=agency, competent_agency_id__lt=agency))
+            parts.append(Q(receiving_agency_id=agency, competent_agency_id__gt=agency))
+        else:
+            parts.append(plain[-1] & ~plain[0])
+    for agency, unit in sorted(units):
+        if agency not in agencies:  # the whole agency is already seen
+            division = Q(competent_agency_id=agency, processing_unit_id=unit)
+            parts.append(reduce(operator.and_, [~earlier for earlier in plain], division))
+            plain.append(division)
+    extras: list[QuerySet[Any]] = []
+    if consulted_units:
+        asked = DossierConsultation.objects.filter(unit_id__in=sorted(consulted_units))
+        extras.append(asked.order_by().values("dossier_id"))
+    if partners:
+        handed_to = DossierStep.objects.filter(agency_id__in=sorted(partners), actor=StepActor.OTHER_AGENCY)
+        extras.append(handed_to.order_by().values("dossier_id"))
+    return DossierScope(
+        user_id=user.pk,
+        owns=owns,
+        plain=tuple(plain),
+        plain_parts=tuple(parts),
+        extras=tuple(extras),
+        assignments=assignments,
+        consulted_units=frozenset(consulted_units),
+        partner_agencies=frozenset(partners),
+    )
+
+
+def _first(applies: Q, rows: QuerySet[Any], *index_order: str) -> Case:
+    """The id of one of `rows` (or NULL), looked up only where `applies`."""
+    first = Subquery(rows.order_by(*index_order).values("pk")[:1])
+    return Case(When(applies, then=first), default=None, output_field=BigIntegerField())
+
+
+def _one_or_many(field: str, values: set[int]) -> Q:
+    ordered = sorted(values)
+    return Q(**{field: ordered[0]}) if len(ordered) == 1 else Q(**{f"{field}__in": ordered})
+
+
+def dossiers_visible_to(user: User, scope: DossierScope | None = None) -> QuerySet[Dossier]:
     """Every dossier `user` may read: their own, or those of their agency (divisions: their unit's),
-    those their unit is consulted on, and those another agency handed to theirs (liên thông)."""
+    those their unit is consulted on, and those another agency handed to theirs (liên thông).
+
+    Drafts are seen by their owner only. Pass `scope` when it was already worked out for this request.
+    """
     if not user.is_authenticated:
         return Dossier.objects.none()
-    visible = Q(owner=user)
-    for assignment in RoleAssignment.objects.filter(user=user).only("role", "agency_id", "unit_id"):
-        if assignment.role == Role.DESK_OFFICER:
-            visible |= Q(receiving_agency_id=assignment.agency_id) | Q(competent_agency_id=assignment.agency_id)
-        elif assignment.role in UNIT_SCOPED and assignment.unit_id is not None:
-            visible |= Q(competent_agency_id=assignment.agency_id, processing_unit_id=assignment.unit_id)
-            consulted = DossierConsultation.objects.filter(unit_id=assignment.unit_id).values("dossier_id")
-            visible |= Q(pk__in=consulted)
-        elif assignment.role in AGENCY_WIDE:
-            visible |= Q(competent_agency_id=assignment.agency_id)
-        if assignment.role in PARTNER_ROLES and assignment.agency_id is not None:
-            handed = DossierStep.objects.filter(agency_id=assignment.agency_id, actor=StepActor.OTHER_AGENCY)
-            visible |= Q(pk__in=handed.values("dossier_id"))
-    return Dossier.objects.filter(visible).exclude(Q(status="draft") & ~Q(owner=user))
+    scope = scope or dossier_scope(user)
+    return Dossier.objects.filter(scope.condition())

@@ -2,20 +2,135 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import copy
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any, Self
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role
-from motcua.accounts.models import RoleAssignment, User
+from motcua.accounts.models import User
 from motcua.catalog.constants import StepActor
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import Status
-from motcua.dossiers.models import Dossier, DossierConsultation
-from motcua.dossiers.permissions import PARTNER_ROLES, UNIT_SCOPED, dossiers_visible_to
+from motcua.dossiers.models import Dossier, DossierConsultation, DossierStep
+from motcua.dossiers.permissions import DossierScope, dossier_scope, dossiers_visible_to
+
+PAGE_FLOOR = 25
+SMALL_LIST = 20_000
+# The desk's work lists count this far; past it they say "more than" (bench/README.md §3).
+QUEUE_COUNT_LIMIT = 10_000
+
+
+class DossierList(QuerySet[Dossier]):
+    """A list of dossiers that counts itself one way of seeing them at a time (`DossierScope.parts`)
+    and fetches a page by its ids first.
+
+    `count()` is exact: the parts exclude each other, so their counts add up; each is a plain
+    condition an index answers, where the OR of the visibility as a whole would read the table.
+    `count_upto(limit)` stops past `limit`, for the pages that then say "more than".
+    A slice (a page) takes its ids from the dossiers alone, in the list's order, then reads those
+    rows with what they show: the planner cannot then join first and sort thousands of rows.
+    Anything derived from the list (another filter, `values()`) behaves as an ordinary queryset.
+    """
+
+    _parts: list[QuerySet[Dossier]] | None = None
+    _known_count: int | None = None
+    _sort_short = False
+
+    @classmethod
+    def of(
+        cls, qs: QuerySet[Dossier], parts: list[QuerySet[Dossier]], related: tuple[str, ...], *, sort_short: bool
+    ) -> DossierList:
+        listing = cls(model=Dossier, query=qs.query.chain(), using=qs.db).select_related(*related)
+        assert isinstance(listing, DossierList)
+        listing._parts = [part.order_by() for part in parts]
+        listing._sort_short = sort_short
+        return listing
+
+    def only(self, *fields: str) -> Self:
+        """Columns, not rows: the parts still count the list (the API reads only what it shows)."""
+        clone = super().only(*fields)
+        clone._parts, clone._sort_short = self._parts, self._sort_short
+        return clone
+
+    def __getitem__(self, k: Any) -> Any:
+        if self._parts is None or not isinstance(k, slice) or self._result_cache is not None:
+            return super().__getitem__(k)
+        start, stop = k.start or 0, k.stop
+        if k.step is not None or start < 0 or (stop is not None and stop < start):
+            return super().__getitem__(k)
+        ids = self.values("pk")
+        if self._sort_short and self._known_count is not None and self._known_count <= SMALL_LIST:
+            # A short list out of the whole history (its count is known) is read whole and sorted:
+            # read in index order, its rows may all lie deep in that order (a month's dossiers under
+            # seven years of others) and PostgreSQL, expecting them spread out, would read everything
+            # before them. (The work lists have indexes of their own in their order: not needed.)
+            ids = ids.order_by(*[_unindexed(term) for term in self.query.order_by])
+        # Never fewer ids than a page's worth: asked for the last one or two rows of a list,
+        # PostgreSQL would bet on meeting them early in the index order and could read it all.
+        ids = ids[start : None if stop is None else start + max(stop - start, PAGE_FLOOR)]
+        page = Dossier.objects.filter(pk__in=ids).order_by(*self.query.order_by)
+        page.query.select_related = copy.deepcopy(self.query.select_related)
+        page.query.deferred_loading = self.query.deferred_loading
+        return page if stop is None else page[: stop - start]
+
+    def _counted(self) -> QuerySet[Any]:
+        assert self._parts
+        if len(self._parts) == 1:
+            return self._parts[0]
+        ones = [part.annotate(one=Value(1, output_field=IntegerField())).values_list("one") for part in self._parts]
+        return ones[0].union(*ones[1:], all=True)
+
+    def count(self) -> int:
+        if self._parts is None or self._result_cache is not None:
+            return super().count()
+        self._known_count = self._counted().count()
+        return self._known_count
+
+    def count_upto(self, limit: int) -> int:
+        """The number of dossiers if it is `limit` or less, else `limit + 1` ("more than `limit`"):
+        the count stops there, and with it the reading of the index."""
+        if self._parts is None or self._result_cache is not None:
+            return min(self.count(), limit + 1)
+        counted = self._counted()[: limit + 1].count()
+        if counted <= limit:
+            self._known_count = counted
+        return counted
+
+
+def _unindexed(term: str | Combinable) -> OrderBy:
+    """The same order by an expression no index has (COALESCE(x, x) is x), so that it is sorted."""
+    if isinstance(term, str):
+        field = term.lstrip("-")
+        return OrderBy(Coalesce(F(field), F(field)), descending=term.startswith("-"))
+    if isinstance(term, OrderBy):
+        expression = term.expression
+        return OrderBy(
+            Coalesce(expression, expression),
+            descending=term.descending,
+            nulls_first=term.nulls_first,
+            nulls_last=term.nulls_last,
+        )
+    return OrderBy(Coalesce(term, term))
+
+
+def _listing(
+    scope: DossierScope,
+    refine: Callable[[QuerySet[Dossier]], QuerySet[Dossier]],
+    *related: str,
+    order: list[Any],
+    sort_short: bool,
+) -> DossierList:
+    """What `scope` lets the user see, narrowed by `refine` (the list's own filters), in `order`."""
+    listed = refine(Dossier.objects.filter(scope.condition())).order_by(*order)
+    parts = [refine(Dossier.objects.filter(part)) for part in scope.parts()]
+    return DossierList.of(listed, parts, related, sort_short=sort_short)
 
 
 def dossier_list(
@@ -25,17 +140,32 @@ def dossier_list(
     procedure: str = "",
     received_from: date | None = None,
     received_to: date | None = None,
-) -> QuerySet[Dossier]:
-    qs = dossiers_visible_to(user).select_related("procedure_version__procedure", "competent_agency")
+) -> DossierList:
+    if not user.is_authenticated:
+        return DossierList(model=Dossier).none()
+    filters = Q()
     if status:
-        qs = qs.filter(status=status)
+        filters &= Q(status=status)
     if procedure:
-        qs = qs.filter(procedure_version__procedure__code=procedure)
+        filters &= Q(procedure_version__procedure__code=procedure)
+    # A day of the current time zone as a range of instants, which the index on `received_at` serves
+    # (`received_at__date` would convert every row first).
     if received_from:
-        qs = qs.filter(received_at__date__gte=received_from)
+        filters &= Q(received_at__gte=_start_of(received_from))
     if received_to:
-        qs = qs.filter(received_at__date__lte=received_to)
-    return qs.order_by("-submitted_at", "-id")
+        filters &= Q(received_at__lt=_start_of(received_to + timedelta(days=1)))
+    return _listing(
+        dossier_scope(user),
+        lambda qs: qs.filter(filters),
+        "procedure_version__procedure",
+        "competent_agency",
+        order=["-submitted_at", "-id"],
+        sort_short=True,
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def dossier_for_user(*, user: User, code: str) -> Dossier:
@@ -79,73 +209,94 @@ OPEN_STATUSES = (
     Status.SUPPLEMENT_REQUESTED,
     Status.PAYMENT_REQUESTED,
 )
+# The statuses of the work lists (every list but "all"): open, or processed and waiting to be returned.
+WORK_STATUSES = (*OPEN_STATUSES, Status.PROCESSED)
 QUEUES = ("mine", "online", "due_soon", "overdue", "apology", "supplement", "ready", "all")
 
 
-def _my_work(user: User) -> Q:
-    """What waits for `user` now: the steps their roles hold (visibility narrows it to their agency and unit)."""
-    assignments = list(RoleAssignment.objects.filter(user=user).only("role", "agency_id", "unit_id"))
+def _my_work(user: User, scope: DossierScope) -> Q:
+    """What waits for `user` now: the steps their roles hold (visibility narrows it to their agency and unit).
+
+    `stage` is the actor of the current step, kept on the dossier by the step service, so that the
+    lists need no join to the steps.
+    """
+    assignments = scope.assignments
     roles = {a.role for a in assignments}
     in_processing = Q(status=Status.IN_PROCESSING)
     mine = Q(pk__in=[])
     if Role.DESK_OFFICER in roles:
         mine |= Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
-        mine |= in_processing & Q(current_step__actor=StepActor.ONE_STOP_DESK)  # supplements to issue
+        mine |= in_processing & Q(stage=StepActor.ONE_STOP_DESK)  # supplements to issue
     if Role.DIVISION_HEAD in roles:
-        head_units = [a.unit_id for a in assignments if a.role == Role.DIVISION_HEAD]
-        to_assign = Q(current_step__actor=StepActor.DIVISION, assignee__isnull=True)
-        mine |= (
-            in_processing
-            & Q(processing_unit_id__in=head_units)
-            & (to_assign | Q(current_step__actor=StepActor.DIVISION_HEAD))
-        )
+        head_units = sorted({a.unit_id for a in assignments if a.role == Role.DIVISION_HEAD and a.unit_id})
+        to_assign = Q(stage=StepActor.DIVISION, assignee__isnull=True)
+        mine |= in_processing & Q(processing_unit_id__in=head_units) & (to_assign | Q(stage=StepActor.DIVISION_HEAD))
     if Role.SPECIALIST in roles:
-        mine |= in_processing & Q(current_step__actor=StepActor.DIVISION, assignee=user)
+        mine |= in_processing & Q(stage=StepActor.DIVISION, assignee=user)
     if Role.AGENCY_LEADER in roles:
-        agencies = [a.agency_id for a in assignments if a.role == Role.AGENCY_LEADER]
-        mine |= in_processing & Q(current_step__actor=StepActor.LEADER, competent_agency_id__in=agencies)
-    partner_agencies = [a.agency_id for a in assignments if a.role in PARTNER_ROLES]
-    if partner_agencies:
-        mine |= in_processing & Q(
-            current_step__actor=StepActor.OTHER_AGENCY, current_step__agency_id__in=partner_agencies
+        agencies = sorted({a.agency_id for a in assignments if a.role == Role.AGENCY_LEADER and a.agency_id})
+        mine |= in_processing & Q(stage=StepActor.LEADER, competent_agency_id__in=agencies)
+    if scope.partner_agencies:  # only agencies that were ever handed a dossier can hold one now
+        held = DossierStep.objects.filter(
+            agency_id__in=sorted(scope.partner_agencies), actor=StepActor.OTHER_AGENCY, ended_at__isnull=True
         )
-    consulted_units: list[int] = []
-    for assignment in assignments:
-        if assignment.role in UNIT_SCOPED and assignment.unit_id is not None:
-            consulted_units.append(assignment.unit_id)
-    if consulted_units:
-        asked = DossierConsultation.objects.filter(unit_id__in=consulted_units, answered_at__isnull=True)
+        mine |= in_processing & Q(stage=StepActor.OTHER_AGENCY, current_step_id__in=held.values("pk"))
+    if scope.consulted_units:  # only units ever consulted can have a question open
+        asked = DossierConsultation.objects.filter(unit_id__in=sorted(scope.consulted_units), answered_at__isnull=True)
         mine |= in_processing & Q(pk__in=asked.values("dossier_id"))
     return mine
 
 
-def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None = None) -> QuerySet[Dossier]:
+def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None = None) -> DossierList:
     """The desk's and divisions' work lists, always within what `user` may see."""
+    if not user.is_authenticated:
+        return DossierList(model=Dossier).none()
     now = now or timezone.now()
-    qs = dossiers_visible_to(user).select_related(
-        "procedure_version__procedure", "competent_agency", "processing_unit", "assignee", "current_step"
-    )
+    scope = dossier_scope(user)
     running = Q(status__in=[Status.RECEIVED, Status.IN_PROCESSING])
-    due = Coalesce("extended_due_at", "due_at")
+    filters = Q()
+    due_range: dict[str, datetime] = {}
     if queue == "mine":
-        qs = qs.filter(_my_work(user))
+        filters = _my_work(user, scope)
     elif queue == "online":
-        qs = qs.filter(status=Status.SUBMITTED, channel="online")
+        filters = Q(status=Status.SUBMITTED, channel="online")
     elif queue == "due_soon":
-        qs = qs.alias(due=due).filter(running, due__gte=now, due__lte=now + timedelta(days=2))
+        filters = running
+        due_range = {"due__gte": now, "due__lte": now + timedelta(days=2)}
     elif queue == "overdue":
-        qs = qs.alias(due=due).filter(running, due__lt=now)
+        filters = running
+        due_range = {"due__lt": now}
     elif queue == "supplement":
-        qs = qs.filter(status=Status.SUPPLEMENT_REQUESTED)
+        filters = Q(status=Status.SUPPLEMENT_REQUESTED)
     elif queue == "ready":
-        qs = qs.filter(status=Status.PROCESSED)
+        filters = Q(status=Status.PROCESSED)
     elif queue == "apology":
-        qs = qs.filter(status=Status.IN_PROCESSING, apology_prompted_at__isnull=False, extended_due_at__isnull=True)
+        filters = Q(status=Status.IN_PROCESSING, apology_prompted_at__isnull=False, extended_due_at__isnull=True)
+    if queue != "all":
+        # Every work list but "all" is within these statuses; saying so lets PostgreSQL use the
+        # partial indexes on the dossiers at work (the ORs of "mine" alone would not prove it).
+        filters &= Q(status__in=WORK_STATUSES)
     if q.strip():
         term = q.strip()[:100]
         phone = "".join(ch for ch in term if ch.isdigit())
         match = Q(code__icontains=term) | Q(applicant_name__icontains=term) | Q(applicant_id_number=term)
         if len(phone) >= 6:
             match |= Q(applicant_phone__endswith=phone.lstrip("0"))
-        qs = qs.filter(match)
-    return qs.order_by(F("due_at").asc(nulls_last=True), "-submitted_at")
+        filters &= match
+
+    def refine(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+        if due_range:
+            qs = qs.alias(due=Coalesce("extended_due_at", "due_at")).filter(**due_range)
+        return qs.filter(filters)
+
+    return _listing(
+        scope,
+        refine,
+        "procedure_version__procedure",
+        "competent_agency",
+        "processing_unit",
+        "assignee",
+        "current_step",
+        order=[F("due_at").asc(nulls_last=True), "-submitted_at", "-id"],  # the id: the same order every time
+        sort_short=queue == "all" or bool(q.strip()),
+    )

@@ -80,6 +80,7 @@ def _open(
         task=task,
     )
     dossier.current_step = step
+    dossier.stage = step.actor
     return step
 
 
@@ -94,6 +95,7 @@ def _close(dossier: Dossier, *, now: datetime, by: User | None, action: str, not
     step.note = note
     step.save(update_fields=["ended_at", "ended_by", "ended_with", "result", "note"])
     dossier.current_step = None
+    dossier.stage = ""
     return step
 
 

@@ -1,0 +1,227 @@
+"""The lists at scale: what they show does not depend on how they are counted or fetched.
+
+The work lists and the dossier list count their dossiers one way of seeing them at a time and
+fetch a page by its ids first (dossiers/selectors.py, bench/README.md §3). These tests hold that to
+the plain meaning: the same dossiers, the same count, the same order as the visibility rule says.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.accounts.constants import Role, UserKind
+from motcua.accounts.tests.factories import AgencyFactory, RoleAssignmentFactory, UserFactory
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import dossier_scope
+from motcua.dossiers.selectors import QUEUES, WORK_STATUSES, dossier_list, dossier_queue
+from motcua.dossiers.services.consultations import consultation_request
+from motcua.dossiers.tests.flow import act, api, at, attach_result, intake
+from motcua.workdays.domain import VIETNAM
+
+
+def _stage_is_the_current_steps_actor(code: str) -> str:
+    dossier = Dossier.objects.select_related("current_step").get(code=code)
+    assert dossier.stage == (dossier.current_step.actor if dossier.current_step else "")
+    return dossier.stage
+
+
+def test_the_stage_is_the_current_steps_actor_all_along(office):
+    with at(2026, 11, 19, 10, 20):
+        code = intake(office)["code"]
+    seen = [_stage_is_the_current_steps_actor(code)]
+    with at(2026, 11, 19, 14, 0):
+        for user, action, data in [
+            (office.desk, "transfer", {"unit": "QLDL"}),
+            (office.head, "assign", {"assignee": "specialist"}),
+            (office.specialist, "propose_supplement", {"note": "Thiếu giấy tờ."}),
+            (office.desk, "request_supplement", {"note": "Thiếu giấy tờ."}),
+            (office.desk, "provide_supplement", {}),
+            (office.specialist, "forward", {}),
+            (office.head, "forward", {}),
+        ]:
+            assert act(user, code, action, **data).status_code == 200, action
+            seen.append(_stage_is_the_current_steps_actor(code))
+        assert attach_result(office.leader, code).status_code == 201
+        for user, action in [(office.leader, "approve"), (office.desk, "return_result")]:
+            assert act(user, code, action).status_code == 200, action
+            seen.append(_stage_is_the_current_steps_actor(code))
+    assert seen == [
+        "one_stop_desk",  # received
+        "division",  # transferred
+        "division",  # assigned: the same step
+        "one_stop_desk",  # the desk issues the supplement request the division proposed
+        "",  # waiting for the applicant
+        "division",  # back to the division
+        "division_head",
+        "leader",
+        "one_stop_desk",  # approved: the desk returns the result
+        "",  # returned
+    ]
+
+
+@pytest.fixture
+def crowd(office):
+    """Dossiers at every stage, one seen through a consultation, one received for another agency,
+    one owned by an official, and the officials who see them each their own way."""
+    other = AgencyFactory(code="000.00.30.H13", name="Sở Xây dựng")
+    centre_desk = UserFactory(username="centre_desk", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=centre_desk, role=Role.DESK_OFFICER, agency=other)
+    # Two roles that reach the same dossiers two ways (the agency, and the consultation).
+    double = UserFactory(username="double", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=double, role=Role.SPECIALIST, agency=office.agency, unit=office.other_division)
+    RoleAssignmentFactory(user=double, role=Role.DESK_OFFICER, agency=office.agency)
+    with at(2026, 11, 19, 9, 0):
+        codes = [intake(office)["code"] for _ in range(7)]
+        for code in codes[1:]:
+            assert act(office.desk, code, "transfer", unit="QLDL").status_code == 200
+        for code in codes[2:]:
+            assert act(office.head, code, "assign", assignee="specialist").status_code == 200
+        for code in codes[3:]:
+            assert act(office.specialist, code, "forward").status_code == 200
+        for code in codes[4:]:
+            assert act(office.head, code, "forward").status_code == 200
+        consultation_request(
+            code=codes[2], actor=office.specialist, unit_id=office.other_division.pk, question="Ý kiến?", working_days=2
+        )
+        # Received at the other agency's desk for this department (a service centre, say).
+        Dossier.objects.filter(code=codes[6]).update(receiving_agency=other)
+        # An official who also applied for himself.
+        Dossier.objects.filter(code=codes[5]).update(owner=office.leader)
+    with at(2026, 11, 19, 9, 30):
+        online = api(office.citizen).post(
+            "/api/v1/dossiers/",
+            {"procedure": "2.001628", "channel": "online", "applicant": {"kind": "person", "name": "Lê Văn Cường"}},
+            format="json",
+        )
+        assert online.status_code == 201, online.json()
+    return [
+        office.desk,
+        office.specialist,
+        office.other_specialist,
+        office.head,
+        office.leader,
+        office.citizen,
+        office.stranger,
+        office.foreign_desk,
+        centre_desk,
+        double,
+    ]
+
+
+def test_counts_and_pages_are_those_of_the_plain_rule(office, crowd):
+    with at(2026, 11, 30, 9, 0):
+        for user in crowd:
+            lists = [dossier_queue(user=user, queue=queue) for queue in QUEUES] + [dossier_list(user=user)]
+            for listing in lists:
+                everything = list(listing.values_list("pk", flat=True))  # an ordinary queryset
+                assert listing.count() == len(everything), (user.username, str(listing.query))
+                paged = [d.pk for start in range(0, len(everything) + 2, 2) for d in listing[start : start + 2]]
+                assert paged == everything, user.username
+                assert [d.pk for d in listing] == everything
+
+
+def test_who_sees_what_through_each_way(office, crowd):
+    by_name = {user.username: user for user in crowd}
+    seen = {name: set(dossier_list(user=user).values_list("code", flat=True)) for name, user in by_name.items()}
+    codes = sorted(Dossier.objects.values_list("code", flat=True))
+    received_elsewhere = Dossier.objects.exclude(receiving_agency=office.agency).get().code
+    consulted = Dossier.objects.get(consultations__isnull=False).code
+    assert seen["desk"] == set(codes)
+    assert seen["centre_desk"] == {received_elsewhere}
+    assert seen["specialist2"] == {consulted}
+    assert seen["leader"] == seen["double"] == set(codes)
+    assert seen["citizen"] == set(Dossier.objects.filter(channel="online").values_list("code", flat=True))
+    assert seen["stranger"] == seen["desk_other"] == set()
+
+
+def test_ways_that_cannot_match_are_left_out(office):
+    assert dossier_scope(office.desk).extras == ()  # nothing was ever handed to the agency
+    assert dossier_scope(office.specialist).extras == ()  # the division was never consulted
+    assert not dossier_scope(office.leader).owns
+    code = intake(office)["code"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    act(office.head, code, "assign", assignee="specialist")
+    consultation_request(
+        code=code, actor=office.specialist, unit_id=office.other_division.pk, question="Ý kiến?", working_days=2
+    )
+    assert len(dossier_scope(office.other_specialist).extras) == 1
+    assert dossier_scope(office.specialist).extras == ()  # asking is not being asked
+
+
+def test_the_work_lists_stay_within_the_work_statuses_the_indexes_cover():
+    conditions = {index.name: index.condition for index in Dossier._meta.indexes}
+    for name in ("dossier_work_status", "dossier_work_due"):
+        _lookup, statuses = conditions[name].children[0]
+        assert tuple(statuses) == WORK_STATUSES
+
+
+def test_received_dates_are_days_of_the_local_calendar(office):
+    with at(2026, 11, 19, 23, 30):  # 16:30 UTC: still the 19th in Việt Nam
+        code = intake(office)["code"]
+    received = Dossier.objects.get(code=code).received_at
+    assert received.astimezone(VIETNAM).date() == date(2026, 11, 19)
+
+    def listed(**days) -> list[str]:
+        return list(dossier_list(user=office.desk, **days).values_list("code", flat=True))
+
+    assert listed(received_from=date(2026, 11, 19), received_to=date(2026, 11, 19)) == [code]
+    assert listed(received_to=date(2026, 11, 18)) == []
+    assert listed(received_from=date(2026, 11, 20)) == []
+
+
+def test_the_api_list_reads_no_more_queries_for_more_dossiers(office):
+    client = api(office.desk)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/dossiers/", {"page_size": 500}).status_code == 200
+        return len(ctx.captured_queries)
+
+    intake(office)
+    few = queries()
+    for _ in range(5):
+        intake(office)
+    assert queries() == few
+
+
+def test_a_short_last_page_is_still_right(office):
+    with at(2026, 11, 19, 9, 0):
+        codes = [intake(office)["code"] for _ in range(3)]
+    listing = dossier_queue(user=office.desk, queue="all", now=datetime(2026, 11, 19, 10, 0, tzinfo=VIETNAM))
+    assert listing.count() == 3
+    order = [d.code for d in listing]
+    assert sorted(order) == sorted(codes)
+    assert [d.code for d in listing[2:3]] == order[2:3]  # a page of one row
+    assert [d.code for d in listing[1:]] == order[1:]
+    assert listing.first().code == order[0]
+
+
+def test_a_long_work_list_says_more_than_and_still_pages(client, office, monkeypatch):
+    import motcua.dossiers.selectors
+
+    monkeypatch.setattr(motcua.dossiers.selectors, "QUEUE_COUNT_LIMIT", 0)  # a page's worth: 25
+    with at(2026, 11, 19, 9, 0):
+        codes = {intake(office)["code"] for _ in range(27)}
+    client.force_login(office.desk)
+    client.cookies["django_language"] = "en"
+    first = client.get("/mot-cua/", {"queue": "all"})
+    text = first.content.decode()
+    assert "More than 25 dossiers" in text and "Page 1" in text and "Page 1 of" not in text
+    assert first.context["page"].has_next()
+    second = client.get("/mot-cua/", {"queue": "all", "page": 2})  # counted as far as this page: exact
+    assert "27 dossiers" in second.content.decode() and "Page 2 of 2" in second.content.decode()
+    shown = [d.code for d in first.context["page"]] + [d.code for d in second.context["page"]]
+    assert sorted(shown) == sorted(codes)
+
+
+def test_count_upto_stops_past_the_limit(office):
+    with at(2026, 11, 19, 9, 0):
+        for _ in range(3):
+            act(office.desk, intake(office)["code"], "transfer", unit="QLDL")
+    for user in (office.desk, office.specialist):  # several parts; one part
+        listing = dossier_queue(user=user, queue="all")
+        assert [listing.count_upto(limit) for limit in (1, 2, 3, 10)] == [2, 3, 3, 3]

@@ -79,11 +79,14 @@ def receive_paper_dossier(page: Any) -> str:
     """desk1 records a paper dossier for the travel licence; returns the dossier code."""
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Receive a paper dossier")).click()
     expect(page).to_have_url(re.compile(r"/mot-cua/tiep-nhan/$"))
-    # 1. The procedure: choosing it shows its checklist of documents.
+    # 1. The procedure: choosing it shows its checklist of documents (the page's script sends the
+    #    choice at once: wait until the page, scripts included, has loaded).
+    page.wait_for_load_state("load")
     procedure = page.get_by_role("main").get_by_label(vi("1. Procedure"))
     expect(procedure.locator(f'option[value="{TRAVEL_CODE}"]')).to_contain_text(TRAVEL_LICENCE, ignore_case=True)
     procedure.select_option(TRAVEL_CODE)
     expect(page).to_have_url(re.compile(rf"/mot-cua/tiep-nhan/\?procedure={re.escape(TRAVEL_CODE)}$"))
+    page.wait_for_load_state("load")
     form = page.get_by_role("main").locator("form.intake-form")
     # 2. Every document handed in is ticked (the applicant brought them all).
     checklist = form.get_by_role("group", name=vi("2. Documents handed in"))

@@ -429,8 +429,13 @@ def main() -> int:
             cursor.execute("SELECT version()")
             server = cursor.fetchone()[0].split(" on ")[0]
         print(f"database {name}: {total:,} dossiers, {steps:,} steps, {consultations:,} consultations; {server}")
+        # The machine may be shared: how busy it was (1-minute load average, 2 cores here) says
+        # how far to trust a run.
+        before = os.getloadavg()[0]
         worst = measure(args.repeat, args.only)
+        after = os.getloadavg()[0]
         print(f"\ntarget p95 < 100 ms: {'met' if worst < 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
+        print(f"load average (1 min) before the timing {before:.2f}, after it {after:.2f}")
         connection.close()
     finally:
         if args.keep or args.database:

@@ -54,6 +54,10 @@ if IS_PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("MOTCUA_ALLOWED_HOSTS is required when MOTCUA_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS")
 
+# The dossier lists' covering indexes (INCLUDE columns) are for PostgreSQL; SQLite, the embedded
+# default, builds them without the extra columns, which is correct, and Django warns about it.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -254,6 +255,15 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _form_errors(form: forms.Form) -> str:
+    """A refused form's errors in one message, each after its field's label, for a page that redirects."""
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        parts += [f"{label}: {error}" if label else str(error) for error in errors]
+    return " ".join(parts)
+
+
 def _report_errors(request: HttpRequest, call: Callable[[], object], done: str) -> None:
     """Run a service call for a form; its refusal becomes a message that says what to fix."""
     try:
@@ -276,7 +286,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     _visible(request, code)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Check the values you entered."))
+        messages.error(request, _form_errors(form))
         return redirect("desk:dossier", code=code)
     data = form.cleaned_data
     _report_errors(
@@ -306,7 +316,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     _visible(request, code)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("desk:dossier", code=code)
     data = form.cleaned_data
     _report_errors(
@@ -344,7 +354,7 @@ def consult(request: HttpRequest, code: str) -> HttpResponse:
             _("The unit has been asked."),
         )
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     return redirect("desk:dossier", code=code)
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.catalog.constants import DocumentCopy
+from motcua.catalog.constants import DocumentCopy, StepActor
 from motcua.core.templatetags.formats import phone
 from motcua.dossiers.constants import Action, Timeliness
 from motcua.dossiers.models import Dossier, DossierStep
@@ -188,9 +188,8 @@ def _person(user: User | None) -> str:
     return str(user) if user is not None else ""
 
 
-def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
+def control_slip_rows(dossier: Dossier, steps: list[DossierStep]) -> list[SlipRow]:
     """One row per hand-over between holders, judged on the giver's step; then the consultations."""
-    steps = list(dossier.steps.select_related("agency", "unit", "holder", "ended_by"))
     rows = [
         SlipRow(
             giver=_holder_label(given),
@@ -222,7 +221,8 @@ def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
 def control_slip_pdf(dossier: Dossier) -> bytes:
     """Form 06 (TT 01/2018 form 05): Phiếu kiểm soát quá trình giải quyết hồ sơ."""
     now = timezone.localtime()
-    partners = sorted({s.agency.name for s in dossier.steps.select_related("agency") if s.actor == "other_agency"})
+    steps = list(dossier.steps.select_related("agency", "unit", "holder", "ended_by"))
+    partners = sorted({s.agency.name for s in steps if s.actor == StepActor.OTHER_AGENCY})
     context = {
         "dossier": dossier,
         "version": dossier.procedure_version,
@@ -230,7 +230,7 @@ def control_slip_pdf(dossier: Dossier) -> bytes:
         "receiving": dossier.receiving_agency,
         "competent": dossier.competent_agency,
         "partners": partners,
-        "rows": control_slip_rows(dossier),
+        "rows": control_slip_rows(dossier, steps),
         "due": Moment(dossier.due_at) if dossier.due_at else "",
         "new_due": Moment(dossier.extended_due_at) if dossier.extended_due_at else "",
         "returned": Moment(dossier.returned_at) if dossier.returned_at else "",

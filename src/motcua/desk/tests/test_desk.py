@@ -300,3 +300,12 @@ def test_choosing_a_procedure_of_another_agency_is_refused(client, office):  # n
     ProcedureVersionFactory(procedure__code="1.000001")  # another agency's
     page = signed_in(client, office.desk).get("/mot-cua/tiep-nhan/", {"procedure": "1.000001"}, follow=True)
     assert "form" not in page.context and "Choose a procedure of your agency." in page.content.decode()
+
+
+def test_a_refused_upload_form_says_which_field_to_fix(client, office):  # noqa: F811
+    desk = signed_in(client, office.desk)
+    receive(desk, INTAKE)
+    dossier = Dossier.objects.get()
+    page = desk.post(f"/mot-cua/ho-so/{dossier.code}/tai-lieu/", {"kind": "submitted"}, follow=True)
+    assert "File (PDF, JPEG or PNG): This field is required." in page.content.decode()
+    assert dossier.documents.count() == 0

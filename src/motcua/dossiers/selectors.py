@@ -225,8 +225,13 @@ def _my_work(user: User, scope: DossierScope) -> Q:
     in_processing = Q(status=Status.IN_PROCESSING)
     mine = Q(pk__in=[])
     if Role.DESK_OFFICER in roles:
-        mine |= Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
-        mine |= in_processing & Q(stage=StepActor.ONE_STOP_DESK)  # supplements to issue
+        # Only what this desk acts on: dossiers it received or its agency decides, not those it
+        # sees because its agency once took part in them (liên thông).
+        desks = sorted({a.agency_id for a in assignments if a.role == Role.DESK_OFFICER and a.agency_id})
+        at_this_desk = Q(receiving_agency_id__in=desks) | Q(competent_agency_id__in=desks)
+        at_desk_stage = Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
+        at_desk_stage |= in_processing & Q(stage=StepActor.ONE_STOP_DESK)  # supplements to issue
+        mine |= at_desk_stage & at_this_desk
     if Role.DIVISION_HEAD in roles:
         head_units = sorted({a.unit_id for a in assignments if a.role == Role.DIVISION_HEAD and a.unit_id})
         to_assign = Q(stage=StepActor.DIVISION, assignee__isnull=True)

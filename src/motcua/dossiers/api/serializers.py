@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from motcua.catalog.api.serializers import AgencyRefSerializer
 from motcua.catalog.constants import Channel
-from motcua.dossiers.constants import INTERNAL_ACTIONS, ApplicantKind, Status
+from motcua.dossiers.constants import INTERNAL_ACTIONS, NATIONAL_CODE, ApplicantKind, Status
 from motcua.dossiers.models import Dossier, DossierConsultation, DossierDocument, DossierStep, DossierTransition
 from motcua.dossiers.states import APPLICANT, allowed_actions
 
@@ -90,6 +90,52 @@ class DossierListSerializer(serializers.ModelSerializer[Dossier]):
 
     def get_procedure(self, obj: Dossier) -> dict[str, str]:
         return {"code": obj.procedure_version.procedure.code, "name": obj.procedure_version.name}
+
+
+_DATETIME = serializers.DateTimeField()
+
+# The columns `list_row` reads (a test compares its rows with DossierListSerializer's output).
+LIST_COLUMNS = (
+    "code",
+    "status",
+    "channel",
+    "online_level",
+    "applicant_name",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "extended_due_at",
+    "outcome",
+    "procedure_version__name",
+    "procedure_version__procedure__code",
+    "competent_agency__code",
+    "competent_agency__name",
+)
+
+
+def list_row(row: dict[str, Any]) -> dict[str, Any]:
+    """What DossierListSerializer gives for a dossier, from a `values()` row of the list's columns.
+
+    A page of 500 dossiers through the serializer's fields takes four times as long as the SQL.
+    """
+
+    def moment(value: Any) -> str | None:
+        return None if value is None else _DATETIME.to_representation(value)
+
+    return {
+        "code": row["code"],
+        "status": row["status"],
+        "national_status": NATIONAL_CODE[row["status"]],
+        "procedure": {"code": row["procedure_version__procedure__code"], "name": row["procedure_version__name"]},
+        "agency": {"code": row["competent_agency__code"], "name": row["competent_agency__name"]},
+        "channel": row["channel"],
+        "online_level": row["online_level"],
+        "applicant_name": row["applicant_name"],
+        "submitted_at": moment(row["submitted_at"]),
+        "received_at": moment(row["received_at"]),
+        "due_at": moment(row["extended_due_at"] or row["due_at"]),
+        "outcome": row["outcome"],
+    }
 
 
 class DocumentSerializer(serializers.ModelSerializer[DossierDocument]):

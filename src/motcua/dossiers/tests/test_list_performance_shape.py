@@ -225,3 +225,33 @@ def test_count_upto_stops_past_the_limit(office):
     for user in (office.desk, office.specialist):  # several parts; one part
         listing = dossier_queue(user=user, queue="all")
         assert [listing.count_upto(limit) for limit in (1, 2, 3, 10)] == [2, 3, 3, 3]
+
+
+def test_the_api_list_rows_are_what_the_list_serializer_documents(office):
+    """The list is built from rows (LIST_COLUMNS) for speed; it must say what the schema says."""
+    from motcua.dossiers.api.serializers import DossierListSerializer
+
+    with at(2026, 11, 19, 9, 0):
+        online = (
+            api(office.citizen)
+            .post(
+                "/api/v1/dossiers/",
+                {"procedure": "2.001628", "channel": "online", "applicant": {"kind": "person", "name": "Lê Văn Hai"}},
+                format="json",
+            )
+            .json()["code"]
+        )  # submitted: no receipt, no due date yet
+        received = intake(office)["code"]
+        extended = intake(office)["code"]
+        act(office.desk, extended, "transfer", unit="QLDL")
+    with at(2026, 11, 26, 9, 0):  # the working day before the due date
+        response = act(office.leader, extended, "extend", note="Cần xác minh.", new_due_at="2026-12-10T16:00:00+07:00")
+        assert response.status_code == 200
+    listed = {row["code"]: row for row in api(office.leader).get("/api/v1/dossiers/").json()["results"]}
+    assert set(listed) == {online, received, extended}
+    for dossier in Dossier.objects.filter(code__in=listed).select_related(
+        "procedure_version__procedure", "competent_agency"
+    ):
+        assert listed[dossier.code] == DossierListSerializer(dossier).data
+    assert listed[online]["received_at"] is None and listed[online]["due_at"] is None
+    assert listed[extended]["due_at"] == "2026-12-10T16:00:00+07:00"

@@ -155,6 +155,32 @@ def test_lien_thong_with_another_agency_and_back(office, partner):
     assert api(partner_head).get("/api/v1/dossiers/").json()["count"] == 1
 
 
+def test_the_partner_desk_has_in_its_work_only_what_its_agency_holds(office, partner):
+    """The partner's desk keeps reading a dossier it took part in, but its work is the lead agency's desk's."""
+    from motcua.dossiers.selectors import dossier_queue
+
+    agency, _ = partner
+    partner_desk = UserFactory(username="partner_desk", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=partner_desk, role=Role.DESK_OFFICER, agency=agency, unit=None)
+
+    def work(user) -> list[str]:
+        return [d.code for d in dossier_queue(user=user, queue="mine")]
+
+    code = intake(office)["code"]
+    act(office.desk, code, "transfer", unit="QLDL")
+    act(office.head, code, "assign", assignee="specialist")
+    act(office.specialist, code, "forward", agency=agency.code, note="Cho ý kiến.")
+    assert work(partner_desk) == [code]
+    assert act(partner_desk, code, "forward").status_code == 200
+    assert work(partner_desk) == []
+    assert attach_result(office.leader, code).status_code == 201
+    assert act(office.leader, code, "approve").status_code == 200
+    assert Dossier.objects.get(code=code).status == "processed"
+    assert work(office.desk) == [code]  # the lead agency's desk returns the result
+    assert work(partner_desk) == []
+    assert api(partner_desk).get(f"/api/v1/dossiers/{code}/").status_code == 200  # still readable
+
+
 def test_consultations_run_in_parallel_with_their_own_deadline(office):
     with at(2026, 11, 19, 9, 0):
         code = intake(office)["code"]

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any, Self
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +44,7 @@ class DossierList(QuerySet[Dossier]):
     _parts: list[QuerySet[Dossier]] | None = None
     _known_count: int | None = None
     _sort_short = False
+    _row_fields: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -54,9 +57,17 @@ class DossierList(QuerySet[Dossier]):
         return listing
 
     def only(self, *fields: str) -> Self:
-        """Columns, not rows: the parts still count the list (the API reads only what it shows)."""
+        """Columns, not rows: the parts still count the list."""
         clone = super().only(*fields)
         clone._parts, clone._sort_short = self._parts, self._sort_short
+        return clone
+
+    def rows(self, *fields: str) -> QuerySet[Any]:
+        """The same list whose pages are `values(*fields)` dicts: no model instances (the API's 500 rows)."""
+        if self._parts is None:
+            return self.values(*fields)
+        clone = self.only(*fields)
+        clone._row_fields = fields
         return clone
 
     def __getitem__(self, k: Any) -> Any:
@@ -78,6 +89,8 @@ class DossierList(QuerySet[Dossier]):
         page = Dossier.objects.filter(pk__in=ids).order_by(*self.query.order_by)
         page.query.select_related = copy.deepcopy(self.query.select_related)
         page.query.deferred_loading = self.query.deferred_loading
+        if self._row_fields:
+            page = page.values(*self._row_fields)
         return page if stop is None else page[: stop - start]
 
     def _counted(self) -> QuerySet[Any]:
@@ -88,9 +101,24 @@ class DossierList(QuerySet[Dossier]):
         return ones[0].union(*ones[1:], all=True)
 
     def count(self) -> int:
+        """The sum of the parts' counts, in one query: each part a plain (parallel) index count."""
         if self._parts is None or self._result_cache is not None:
             return super().count()
-        self._known_count = self._counted().count()
+        compiled = []
+        for part in self._parts:
+            try:
+                compiled.append(
+                    part.annotate(n=RawSQL("COUNT(*)", ())).values("n").query.get_compiler(self.db).as_sql()
+                )
+            except EmptyResultSet:  # a part that cannot match (e.g. `pk__in=[]`)
+                continue
+        if not compiled:
+            self._known_count = 0
+            return 0
+        sql = "SELECT " + " + ".join(f"({part_sql})" for part_sql, _ in compiled)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [param for _, params in compiled for param in params])
+            self._known_count = int(cursor.fetchone()[0])
         return self._known_count
 
     def count_upto(self, limit: int) -> int:

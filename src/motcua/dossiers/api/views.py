@@ -63,7 +63,7 @@ class DossierListView(GenericAPIView):
         params = DossierQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         qs = dossier_list(user=request.user, **params.validated_data)  # type: ignore[arg-type]
-        page = self.paginate_queryset(qs.values(*LIST_COLUMNS))
+        page = self.paginate_queryset(qs.rows(*LIST_COLUMNS))
         assert page is not None
         return self.get_paginated_response([list_row(row) for row in page])
 

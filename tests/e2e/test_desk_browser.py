@@ -56,7 +56,7 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.goto(live_server.url + "/dang-nhap/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Sign in"))
-    page.get_by_label(vi("Username")).fill(username)
+    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
     page.get_by_label(vi("Password")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
     # Signed in, the official lands on the work lists.
@@ -66,7 +66,7 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
 
 
 def sign_out_button(page: Any) -> Any:
-    return page.get_by_role("navigation", name=vi("Desk")).get_by_role("button")
+    return page.get_by_role("banner").locator("form[action$='/dang-xuat/']").get_by_role("button")
 
 
 def sign_out(page: Any) -> None:
@@ -208,10 +208,12 @@ def test_paper_dossier_from_the_desk_to_the_returned_result(page: Any, live_serv
     # Anyone not signed in is sent to the sign-in page.
     page.goto(live_server.url + "/mot-cua/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/mot-cua/$"))
-    page.get_by_label(vi("Username")).fill("desk1")
+    page.get_by_label(vi("Phone, e-mail or username")).fill("desk1")
     page.get_by_label(vi("Password")).fill("not-the-password")
     page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
-    expect(page.get_by_role("alert")).to_have_text(vi("Wrong username or password."))
+    expect(page.get_by_role("alert")).to_have_text(
+        vi("Wrong phone, e-mail or password. After five wrong tries the account waits 15 minutes.")
+    )
 
     # 1. The desk officer receives a complete paper dossier, scans it and prints the receipt (form 01).
     sign_in(page, live_server, "desk1")

@@ -119,6 +119,8 @@ class User(AbstractUser):
     id_number = models.CharField(_("citizen ID number"), max_length=12, blank=True, validators=[id_number_validator])
     organisation_name = models.CharField(_("organisation name"), max_length=255, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True, validators=[tax_code_validator])
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -177,3 +179,31 @@ class RoleAssignment(TimeStampedModel):
             errors["agency"] = _("Citizens and organisation representatives are not scoped to an agency.")
         if errors:
             raise ValidationError(errors)
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to a phone or an e-mail address to prove that the account holder has it.
+
+    Only a keyed hash of the code is stored; a code expires, allows a few attempts, and is used once.
+    """
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    destination = models.CharField(_("sent to"), max_length=254)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        indexes = [models.Index(fields=["user", "channel", "-created_at"], name="verification_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"

@@ -153,7 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "desk:queue"
+AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.PhoneEmailBackend"]
+MOTCUA_SIGNIN_MAX_FAILURES = int(env("MOTCUA_SIGNIN_MAX_FAILURES", "5"))  # then the identifier is locked
+MOTCUA_SIGNIN_LOCK_SECONDS = int(env("MOTCUA_SIGNIN_LOCK_SECONDS", "900"))
+LOGIN_REDIRECT_URL = "portal:signed-in"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # --- I18n -----------------------------------------------------------------------------------
@@ -286,3 +289,25 @@ MOTCUA_SUPPLEMENT_APPRAISAL_DAYS = int(env("MOTCUA_SUPPLEMENT_APPRAISAL_DAYS", "
 MOTCUA_SUPPLEMENTS_PER_STAGE = int(env("MOTCUA_SUPPLEMENTS_PER_STAGE", "1"))
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))
+MOTCUA_STORE_MAX_FILES = int(env("MOTCUA_STORE_MAX_FILES", "200"))  # per applicant's document store
+
+# --- Messages --------------------------------------------------------------------------------
+# E-mail: SMTP when MOTCUA_EMAIL_HOST is set; otherwise files under var/mail/ that a developer reads.
+if env("MOTCUA_EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("MOTCUA_EMAIL_HOST", "")
+    EMAIL_PORT = int(env("MOTCUA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("MOTCUA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env("MOTCUA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env("MOTCUA_EMAIL_TLS", "1") in {"1", "true", "yes"}
+    EMAIL_TIMEOUT = 15
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("MOTCUA_EMAIL_FROM", "MotCua <no-reply@motcua.invalid>")
+# SMS: `fake` (records, development) or `http` (a brand-name gateway; see integrations/sms/http.py).
+MOTCUA_SMS_GATEWAY = env("MOTCUA_SMS_GATEWAY", "fake")
+MOTCUA_SMS_URL = env("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_API_KEY = env("MOTCUA_SMS_API_KEY", "")
+MOTCUA_SMS_BRAND = env("MOTCUA_SMS_BRAND", "MOTCUA")
+MOTCUA_SMS_TIMEOUT = float(env("MOTCUA_SMS_TIMEOUT", "10"))

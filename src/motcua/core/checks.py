@@ -23,3 +23,17 @@ def production_database_check(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def production_fakes_check(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Fakes of the integrations record messages instead of sending them: never in production."""
+    if settings.IS_PRODUCTION and settings.MOTCUA_SMS_GATEWAY == "fake":
+        return [
+            Error(
+                "The SMS gateway is the fake one: applicants would receive nothing.",
+                hint="Set MOTCUA_SMS_GATEWAY=http with MOTCUA_SMS_URL, MOTCUA_SMS_API_KEY and MOTCUA_SMS_BRAND.",
+                id="motcua.E002",
+            )
+        ]
+    return []

@@ -376,7 +376,7 @@ def seed_dossiers(count: int, *, from_year: int | None = None) -> int:
             procedure_code=version.procedure.code,
             applicant=applicant,
             channel="online" if online else "in_person",
-            form_data={"demo": True},
+            form_data={"demo": True, "applicant_name": name, "phone": phone, "request": "Đề nghị giải quyết thủ tục."},
             now=moment,
         )
         steps = [Action.RECEIVE] if online else []

@@ -23,6 +23,7 @@ from motcua.accounts.models import Agency, RoleAssignment, Unit, User
 from motcua.catalog.constants import StepActor
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.replay import consume_form_token, form_result, issue_form_token, remember_result
+from motcua.core.web import report_errors
 from motcua.desk.forms import (
     ActionForm,
     ConsultationForm,
@@ -264,22 +265,6 @@ def _form_errors(form: forms.Form) -> str:
     return " ".join(parts)
 
 
-def _report_errors(request: HttpRequest, call: Callable[[], object], done: str) -> None:
-    """Run a service call for a form; its refusal becomes a message that says what to fix."""
-    try:
-        call()
-    except NotFoundError as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("Your role does not allow this action on this dossier."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-
-
 @official_required
 @require_POST
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -289,7 +274,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         messages.error(request, _form_errors(form))
         return redirect("desk:dossier", code=code)
     data = form.cleaned_data
-    _report_errors(
+    report_errors(
         request,
         lambda: dossier_transition(
             code=code,
@@ -319,7 +304,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect("desk:dossier", code=code)
     data = form.cleaned_data
-    _report_errors(
+    report_errors(
         request,
         lambda: dossier_document_add(
             code=code,
@@ -342,7 +327,7 @@ def consult(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("This form was already sent; the page below shows the result."))
     elif form.is_valid():
         data = form.cleaned_data
-        _report_errors(
+        report_errors(
             request,
             lambda: consultation_request(
                 code=code,
@@ -363,7 +348,7 @@ def consult(request: HttpRequest, code: str) -> HttpResponse:
 def answer(request: HttpRequest, code: str, consultation_id: int) -> HttpResponse:
     _visible(request, code)
     text = request.POST.get("answer", "")[:4000]
-    _report_errors(
+    report_errors(
         request,
         lambda: consultation_answer(consultation_id=consultation_id, actor=_user(request), answer=text),
         _("Your unit's opinion has been sent."),

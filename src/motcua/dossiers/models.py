@@ -482,3 +482,93 @@ class DossierAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.what} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoredDocumentSource(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded by you")
+    RESULT = "result", _("Electronic result")
+
+
+class StoredDocument(models.Model):
+    """A file in an applicant's personal document store (kho dữ liệu điện tử, DOMAIN.md §4).
+
+    Uploaded once, reused in later applications; the electronic results of their dossiers land here
+    too. A dossier that used the file keeps its own record of it (DossierDocument), so removing it
+    from the store never takes it from a dossier.
+    """
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="stored_documents")
+    title = models.CharField(_("what it is"), max_length=255)
+    source = models.CharField(
+        _("source"), max_length=10, choices=StoredDocumentSource.choices, default=StoredDocumentSource.UPLOAD
+    )
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("file"), storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_at = models.DateTimeField(_("stored at"))
+
+    class Meta:
+        verbose_name = _("stored document")
+        verbose_name_plural = _("stored documents")
+        ordering = ["-stored_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sha256"], name="stored_document_once_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DossierDraft(models.Model):
+    """An online application being prepared: saved as the applicant goes, resumed on any device.
+
+    Submitting it makes the dossier (and its code) in one transaction; the draft then points to it,
+    so that a second click or a replayed request leads to that dossier instead of a second one.
+    """
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="drafts")
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.JSONField(_("applicant"), default=dict, blank=True)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("started at"))
+    updated_at = models.DateTimeField(_("saved at"))
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="draft_owner_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_version} ({self.updated_at:%Y-%m-%d})"
+
+
+class DraftDocument(models.Model):
+    """A file of the personal store given for one of the procedure's documents in a draft."""
+
+    draft = models.ForeignKey(DossierDraft, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        "catalog.RequiredDocument", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    stored = models.ForeignKey(StoredDocument, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("draft document")
+        verbose_name_plural = _("draft documents")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "required_document", "stored"], name="draft_document_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.stored.title

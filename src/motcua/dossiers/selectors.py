@@ -333,3 +333,22 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
         order=[F("due_at").asc(nulls_last=True), "-submitted_at", "-id"],  # the id: the same order every time
         sort_short=queue == "all" or bool(q.strip()),
     )
+
+
+def dossiers_of_applicant(user: User) -> QuerySet[Dossier]:
+    """The dossiers `user` submitted online as the applicant, newest first ("my dossiers")."""
+    return (
+        Dossier.objects.filter(owner=user)
+        .select_related("procedure_version__procedure", "competent_agency", "current_step")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def applicant_dossier(*, user: User, code: str) -> Dossier:
+    """One of `user`'s own dossiers; any other code is the same 404 as one that does not exist."""
+    dossier = (
+        dossiers_of_applicant(user).select_related("receiving_agency", "receiving_point").filter(code=code).first()
+    )
+    if dossier is None:
+        raise NotFoundError(_("No dossier with code %(code)s among yours.") % {"code": code}, code="dossier-not-found")
+    return dossier

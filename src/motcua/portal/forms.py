@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.backends import client_address
 from motcua.accounts.models import Agency
+from motcua.accounts.services import signin_locked
 
 
 class DueDateForm(forms.Form):
@@ -29,3 +32,50 @@ class DueDateForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["working_days"].widget.attrs["inputmode"] = "numeric"
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with a phone number, an e-mail address or a username; says so when it is locked."""
+
+    username = forms.CharField(
+        label=_("Phone, e-mail or username"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": _("Wrong phone, e-mail or password. After five wrong tries the account waits 15 minutes."),
+        "inactive": _("This account is disabled."),
+        "locked": _("Too many wrong tries: wait 15 minutes, or reset your password."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        identifier = self.cleaned_data.get("username") or ""
+        if identifier and signin_locked(identifier, client_address(self.request)):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        return super().clean()
+
+
+class SignUpForm(forms.Form):
+    """An applicant's account: a person, or someone acting for an organisation (business)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    password = forms.CharField(
+        label=_("Password (at least 10 characters)"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    password_again = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    organisation_name = forms.CharField(
+        label=_("Organisation's name (businesses only)"), max_length=255, required=False
+    )
+    tax_code = forms.CharField(label=_("Tax code (businesses only)"), max_length=14, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class VerificationForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"), regex=r"^\s*\d{6}\s*$", error_messages={"invalid": _("The code has six digits.")}
+    )

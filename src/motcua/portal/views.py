@@ -7,7 +7,7 @@ import time
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from motcua.catalog.selectors import (
 )
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.dossiers.selectors import dossier_public_lookup
+from motcua.dossiers.states import APPLICANT
 from motcua.portal.forms import DueDateForm
 from motcua.workdays.selectors import agency_calendar
 
@@ -150,3 +151,12 @@ def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
         "portal/procedure_detail.html",
         {"procedure": version, "calendar": agency_calendar(version.agency), "levels": ServiceLevel},
     )
+
+
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: officials to their work lists, applicants to their dossiers."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.role_assignments.exclude(role__in=APPLICANT).exists():
+        return redirect("desk:queue")
+    return redirect("portal:my-dossiers")

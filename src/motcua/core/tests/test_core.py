@@ -106,6 +106,8 @@ def production_env(**extra: str) -> dict[str, str]:
             "MOTCUA_SECRET_KEY": "x" * 60 + "-production-check-key-with-enough-entropy",
             "MOTCUA_ALLOWED_HOSTS": "motcua.example.gov.vn",
             "DATABASE_URL": "postgres://check@127.0.0.1:1/none",
+            "MOTCUA_SMS_GATEWAY": "http",
+            "MOTCUA_SMS_URL": "https://sms.example.vn/send",
             **extra,
         }
     )
@@ -123,6 +125,18 @@ def test_check_deploy_is_clean_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_fake_sms_gateway():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_env(MOTCUA_SMS_GATEWAY="fake"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "motcua.E002" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -151,7 +151,7 @@ def test_sign_in_page(client, office):  # noqa: F811
     office.desk.set_password("correct horse battery")
     office.desk.save()
     response = client.post("/dang-nhap/", {"username": "desk", "password": "correct horse battery"})
-    assert response.status_code == 302 and response["Location"] == "/mot-cua/"
+    assert response.status_code == 302 and client.get(response["Location"])["Location"] == "/mot-cua/"
     client.logout()
     wrong = client.post("/dang-nhap/", {"username": "desk", "password": "nope"})
     assert wrong.status_code == 200 and wrong.context["form"].errors

@@ -17,6 +17,7 @@ from motcua.accounts.constants import Role, UnitKind
 from motcua.accounts.models import Agency, Unit, User
 from motcua.catalog.constants import Channel, DocumentCopy, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.online_form import check_answers
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.validation import normalise_vietnamese_phone
@@ -209,6 +210,10 @@ def dossier_create(
                     ]
                 }
             )
+    if channel == Channel.ONLINE and version.form_schema:
+        answers = check_answers(version.form_schema, form_data or {})
+        if answers:
+            raise ValidationError({f"form_data.{question}": messages for question, messages in answers.items()})
     dossier.full_clean(exclude=["code", "procedure_version", "competent_agency", "receiving_agency", "owner"])
     check_address(applicant.province, applicant.commune)
     dossier.code = dossier_code_next(receiving, now)
@@ -464,6 +469,21 @@ def document_kinds_allowed(dossier: Dossier, roles: frozenset[str]) -> list[str]
         if any(dossier.status in allowed.get(role, ()) for role in acting):
             kinds.append(kind)
     return kinds
+
+
+@transaction.atomic
+def dossier_supplement_provide(*, code: str, actor: User, files: list[UploadedFile], note: str = "") -> Dossier:
+    """The applicant's answer to a supplement request: the files asked for and the dossier back, or nothing."""
+    if not files:
+        raise ValidationError({"file": [_("Attach the documents that were asked for.")]})
+    for file in files:
+        try:
+            dossier_document_add(code=code, actor=actor, file=file)
+        except ValidationError as exc:
+            raise ValidationError({"file": [f"{file.name}: {message}" for message in exc.messages]}) from exc
+    return dossier_transition(
+        code=code, action=Action.PROVIDE_SUPPLEMENT, actor=actor, note=note, expected_status=Status.SUPPLEMENT_REQUESTED
+    )
 
 
 @transaction.atomic

@@ -28,3 +28,37 @@
     select.addEventListener("change", function () { if (select.value) select.form.submit(); });
   });
 })();
+
+// Uploads show their progress: a form with files and a <progress> is sent by XMLHttpRequest, which
+// reports how much has gone; the server answers with where to go next, as it would redirect.
+// Without the script, the browser sends the form as usual.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[enctype='multipart/form-data']").forEach(function (form) {
+    var bar = form.querySelector("progress.upload-progress");
+    if (!bar || !window.XMLHttpRequest || !window.FormData) return;
+    form.addEventListener("submit", function (event) {
+      var hasFiles = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+        return input.files && input.files.length > 0;
+      });
+      if (!hasFiles) return;
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action || window.location.href);
+      request.setRequestHeader("X-Upload-Progress", "1");  // the server answers {"location": ...}
+      request.responseType = "json";
+      bar.hidden = false;
+      request.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
+      });
+      request.addEventListener("load", function () {
+        var next = request.response && request.response.location;
+        window.location.assign(next || window.location.href);
+      });
+      request.addEventListener("error", function () { bar.hidden = true; form.submit(); });
+      request.send(data);
+    });
+  });
+})();

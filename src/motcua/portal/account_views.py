@@ -1,0 +1,105 @@
+"""Applicants' accounts: sign up, prove the phone or e-mail address with a one-time code."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import User, VerificationCode
+from motcua.accounts.services import SignUp, account_signup, verification_confirm, verification_send
+from motcua.core.web import report_errors
+from motcua.portal.forms import SignUpForm, VerificationForm
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if safe and target else ""
+
+
+def _verify_url(channel: str) -> str:
+    return f"{reverse('portal:verify')}?channel={channel}"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:signed-in")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_signup(
+                SignUp(
+                    full_name=data["full_name"],
+                    password=data["password"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    organisation_name=data["organisation_name"],
+                    tax_code=data["tax_code"],
+                )
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            login(request, user, backend="motcua.accounts.backends.PhoneEmailBackend")
+            channel = VerificationCode.Channel.PHONE if user.phone else VerificationCode.Channel.EMAIL
+            report_errors(request, lambda: verification_send(user=user, channel=channel), "")
+            request.session["after_verification"] = _next(request)
+            return redirect(_verify_url(channel))
+    return render(
+        request, "portal/signup.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Enter the code sent by SMS or e-mail; ask for a new one."""
+    user = request.user
+    assert isinstance(user, User)
+    channel = request.POST.get("channel") or request.GET.get("channel") or VerificationCode.Channel.PHONE
+    if channel not in VerificationCode.Channel.values:
+        channel = VerificationCode.Channel.PHONE
+    form = VerificationForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        report_errors(request, lambda: verification_send(user=user, channel=channel), _("A new code was sent."))
+        return redirect(_verify_url(channel))
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification_confirm(user=user, channel=channel, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            for error in exc.message_dict.get("code", exc.messages):
+                form.add_error("code", error)
+        else:
+            messages.success(
+                request,
+                _("Your phone number is verified.") if channel == "phone" else _("Your e-mail address is verified."),
+            )
+            return redirect(request.session.pop("after_verification", "") or "portal:my-dossiers")
+    destination = user.phone if channel == VerificationCode.Channel.PHONE else user.email
+    return render(
+        request,
+        "portal/verify.html",
+        {"form": form, "channel": channel, "destination": destination},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def verify_start(request: HttpRequest) -> HttpResponse:
+    """From the account page: send a code to a contact that is not verified yet."""
+    user = request.user
+    assert isinstance(user, User)
+    channel = request.POST.get("channel", "")
+    report_errors(request, lambda: verification_send(user=user, channel=channel), "")
+    return redirect(_verify_url(channel))

@@ -1,0 +1,383 @@
+"""The citizen's side: apply online, follow one's dossiers, answer a supplement request, withdraw.
+
+Thin views: read the request, call a service or a selector, render. What may be done to a dossier
+and by whom is decided by the dossier services and the state machine, never here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import User
+from motcua.catalog.online_form import form_fields, read_answers
+from motcua.core.addresses import communes, provinces
+from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.replay import consume_form_token, issue_form_token
+from motcua.core.web import report_errors
+from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, pdf_response, receipt_pdf
+from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
+from motcua.dossiers.models import Dossier, DossierDraft, StoredDocument
+from motcua.dossiers.selectors import applicant_dossier, dossiers_of_applicant
+from motcua.dossiers.services import dossier_supplement_provide, dossier_transition
+from motcua.dossiers.services.drafts import (
+    APPLICANT_FIELDS,
+    draft_for_owner,
+    draft_problems,
+    draft_remove_document,
+    draft_reuse,
+    draft_save,
+    draft_start,
+    draft_submit,
+    draft_upload,
+    store_upload,
+)
+from motcua.dossiers.states import APPLICANT, allowed_actions
+from motcua.workdays.selectors import agency_calendar
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _draft(request: HttpRequest, draft_id: int) -> DossierDraft:
+    try:
+        return draft_for_owner(owner=_user(request), draft_id=draft_id)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _mine(request: HttpRequest, code: str) -> Dossier:
+    try:
+        return applicant_dossier(user=_user(request), code=code)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def apply_start(request: HttpRequest, code: str) -> HttpResponse:
+    """From the procedure page: resume an unfinished application of this procedure, or start one."""
+    user = _user(request)
+    if request.method == "POST":
+        draft = report_errors(request, lambda: draft_start(owner=user, procedure_code=code), "")
+        if draft is not None:
+            return redirect("portal:draft", draft_id=draft.pk)
+        return redirect("portal:procedure-detail", code=code)
+    drafts = DossierDraft.objects.filter(
+        owner=user, procedure_version__procedure__code=code, dossier__isnull=True
+    ).select_related("procedure_version")
+    if not drafts:
+        draft = report_errors(request, lambda: draft_start(owner=user, procedure_code=code), "")
+        if draft is None:
+            return redirect("portal:procedure-detail", code=code)
+        return redirect("portal:draft", draft_id=draft.pk)
+    return render(request, "portal/apply_start.html", {"code": code, "drafts": drafts})
+
+
+def _then(request: HttpRequest, url: str) -> HttpResponse:
+    """Where to go after a form: a redirect, or for the upload script (forms.js) the address to go to."""
+    if request.headers.get("X-Upload-Progress") == "1":
+        return JsonResponse({"location": url})
+    return redirect(url)
+
+
+def _number(value: str) -> int:
+    """An id sent by a button; anything else is no id (0) and matches nothing."""
+    return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
+def _posted_applicant(request: HttpRequest) -> dict[str, Any]:
+    return {name: request.POST.get(f"applicant-{name}", "").strip()[:500] for name in APPLICANT_FIELDS}
+
+
+@login_required
+def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The application form: applicant, the procedure's questions, its documents; saved on every send."""
+    draft = _draft(request, draft_id)
+    if draft.dossier_id is not None:
+        return redirect("portal:my-dossier", code=draft.dossier.code)  # type: ignore[union-attr]
+    version = draft.procedure_version
+    if request.method == "POST":
+        answers, unreadable = read_answers(version.form_schema or {}, request.POST)
+        saved = report_errors(
+            request,
+            lambda: draft_save(draft=draft, applicant=_posted_applicant(request), form_data=answers),
+            "",
+        )
+        failed = saved is None or bool(unreadable)
+        for question, errors in unreadable.items():
+            messages.error(request, f"{question}: {' '.join(errors)}")
+        failed |= _take_files(request, draft)
+        here = reverse("portal:draft", args=[draft.pk])
+        if "remove" in request.POST:
+            report_errors(
+                request,
+                lambda: draft_remove_document(draft=draft, draft_document_id=_number(request.POST["remove"])),
+                _("The file was taken off the application (it stays in your document store)."),
+            )
+            return _then(request, here + "#documents")
+        if request.POST.get("next") == "review" and not failed:
+            return _then(request, reverse("portal:draft-review", args=[draft.pk]))
+        if not failed:
+            messages.success(request, _("Saved. You can come back to this application from any device."))
+        return _then(request, here + ("#documents" if request.FILES else ""))
+    return render(request, "portal/draft.html", _draft_context(draft, problems=None))
+
+
+def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
+    """The files chosen or picked from the store for each document; True if one was refused."""
+    refused = False
+    for required in [*draft.procedure_version.documents.all(), None]:
+        key = str(required.pk) if required else "other"
+        name = required.name if required else _("Other document")
+        for file in request.FILES.getlist(f"files-{key}"):
+            done = report_errors(
+                request,
+                lambda file=file, required=required: draft_upload(  # type: ignore[misc]
+                    draft=draft, file=file, required_document_id=required.pk if required else None
+                ),
+                "",
+            )
+            if done is None:
+                refused = True
+                messages.error(request, _("Not attached to «%(doc)s»: %(file)s") % {"doc": name, "file": file.name})
+        stored_id = request.POST.get(f"reuse-{key}", "")
+        if stored_id.isdigit():
+            done = report_errors(
+                request,
+                lambda stored_id=stored_id, required=required: draft_reuse(  # type: ignore[misc]
+                    draft=draft, stored_id=int(stored_id), required_document_id=required.pk if required else None
+                ),
+                "",
+            )
+            refused |= done is None
+    return refused
+
+
+def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None) -> dict[str, Any]:
+    version = draft.procedure_version
+    given: dict[int | None, list[Any]] = {}
+    for document in draft.documents.select_related("stored"):
+        given.setdefault(document.required_document_id, []).append(document)
+    schema = version.form_schema or {}
+    return {
+        "draft": draft,
+        "version": version,
+        "applicant": draft.applicant,
+        "questions": [(field, draft.form_data.get(field.name, "")) for field in form_fields(schema)],
+        "documents": [(required, given.get(required.pk, [])) for required in version.documents.all()],
+        "other_documents": given.get(None, []),
+        "store": StoredDocument.objects.filter(owner=draft.owner_id).only("id", "title", "original_name"),
+        "provinces": provinces(),
+        "communes": communes(int(province)) if str(province := draft.applicant.get("province") or "").isdigit() else [],
+        "communes_url": reverse("api-communes", args=[0]).replace("/0/", "/{province}/"),
+        "problems": problems or {},
+    }
+
+
+@login_required
+def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Everything the agency will receive, what is still missing, the declaration, and submit."""
+    draft = _draft(request, draft_id)
+    if draft.dossier_id is not None:
+        return redirect("portal:submitted", code=draft.dossier.code)  # type: ignore[union-attr]
+    if request.method == "POST":
+        if not consume_form_token(request, request.POST.get("form_token", "")):
+            messages.error(request, _("This form was already sent; the page below shows the result."))
+            return redirect("portal:draft-review", draft_id=draft.pk)
+        try:
+            dossier = draft_submit(draft=draft, declaration=request.POST.get("declaration") == "yes")
+        except ValidationError as exc:
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            context = _draft_context(draft, problems)
+            context["form_token"] = issue_form_token(request)
+            return render(request, "portal/draft_review.html", context, status=400)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("portal:draft-review", draft_id=draft.pk)
+        return redirect("portal:submitted", code=dossier.code)
+    context = _draft_context(draft, draft_problems(draft))
+    context["form_token"] = issue_form_token(request)
+    return render(request, "portal/draft_review.html", context)
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if draft.dossier_id is None:
+        draft.delete()
+        messages.success(request, _("The unfinished application was deleted; your stored files are kept."))
+    return redirect("portal:my-dossiers")
+
+
+@login_required
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    """The confirmation: the dossier's code and lookup secret, and what happens next."""
+    return render(request, "portal/submitted.html", {"dossier": _mine(request, code)})
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    drafts = DossierDraft.objects.filter(owner=user, dossier__isnull=True).select_related("procedure_version")
+    return render(
+        request,
+        "portal/my_dossiers.html",
+        {"drafts": drafts, "dossiers": dossiers_of_applicant(user)[:200]},
+    )
+
+
+def _due_explanation(dossier: Dossier) -> Any:
+    """Why the due date is what it is: from the moment the clock last (re)started, in working days."""
+    version = dossier.procedure_version
+    if dossier.due_at is None or version.processing_time is None:
+        return None
+    start = dossier.transitions.filter(due_at__isnull=False).order_by("-at", "-id").values_list("at", flat=True)
+    started = start.first()
+    if started is None:
+        return None
+    return agency_calendar(dossier.competent_agency).explain(
+        started, float(version.processing_time), version.processing_unit
+    )
+
+
+@login_required
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _mine(request, code)
+    history = dossier.transitions.exclude(action__in=INTERNAL_ACTIONS).order_by("at", "id")
+    issued = set(dossier.transitions.values_list("action", flat=True))
+    forms = [name for name, (actions, _template) in NOTICES.items() if issued & actions]
+    actions = allowed_actions(dossier.status, APPLICANT, dossier.stage)
+    supplement = (
+        dossier.transitions.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+        if Action.PROVIDE_SUPPLEMENT in actions
+        else None
+    )
+    return render(
+        request,
+        "portal/my_dossier.html",
+        {
+            "dossier": dossier,
+            "history": history,
+            "forms": forms,
+            "supplement": supplement,
+            "documents": dossier.documents.order_by("uploaded_at", "id"),
+            "explanation": _due_explanation(dossier),
+            "actions": actions,
+            "form_token": issue_form_token(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """The documents asked for, then the dossier goes back (same dossier, its history kept, clock restarted)."""
+    dossier = _mine(request, code)
+    user = _user(request)
+    if not consume_form_token(request, request.POST.get("form_token", "")):
+        messages.error(request, _("This form was already sent; the page below shows the result."))
+        return redirect("portal:my-dossier", code=code)
+    report_errors(
+        request,
+        lambda: dossier_supplement_provide(
+            code=dossier.code,
+            actor=user,
+            files=request.FILES.getlist("files"),
+            note=request.POST.get("note", "").strip()[:4000],
+        ),
+        _("Your documents were sent. The agency has been told, and the processing time starts again."),
+    )
+    return redirect("portal:my-dossier", code=code)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _mine(request, code)
+    reason = request.POST.get("note", "").strip()[:4000]
+    if not reason:
+        messages.error(request, _("Say why you withdraw the dossier."))
+        return redirect("portal:my-dossier", code=code)
+    report_errors(
+        request,
+        lambda: dossier_transition(
+            code=dossier.code, action=Action.WITHDRAW, actor=_user(request), note=reason, expected_status=dossier.status
+        ),
+        _("The dossier was withdrawn."),
+    )
+    return redirect("portal:my-dossier", code=code)
+
+
+@login_required
+def my_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _mine(request, code)
+    if dossier.received_at is None:
+        raise Http404(_("The receipt is issued once the dossier is received."))
+    return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+
+
+@login_required
+def my_notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    if form not in NOTICES:
+        raise Http404
+    dossier = _mine(request, code)
+    try:
+        return pdf_response(notice_pdf(dossier, form), f"{form}-{dossier.code}.pdf")
+    except FormNotIssued as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def my_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """A file of one's own dossier: what one sent, and the electronic result once returned."""
+    dossier = _mine(request, code)
+    document = dossier.documents.filter(pk=document_id).first()
+    if document is None or (document.kind == DocumentKind.RESULT and dossier.status != Status.RETURNED):
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = f'inline; filename="{document.original_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_store(request: HttpRequest) -> HttpResponse:
+    """The personal document store: files uploaded once and reused in later applications."""
+    user = _user(request)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            deleted, _rows = StoredDocument.objects.filter(owner=user, pk=_number(request.POST["delete"])).delete()
+            if deleted:
+                messages.success(request, _("Removed from your store; dossiers that used it keep their copy."))
+        else:
+            for file in request.FILES.getlist("files"):
+                title = request.POST.get("title", "").strip()[:255] or file.name or _("Document")
+                report_errors(
+                    request,
+                    lambda file=file, title=title: store_upload(owner=user, file=file, title=title),  # type: ignore[misc]
+                    _("Stored: %(name)s") % {"name": file.name},
+                )
+        return _then(request, reverse("portal:store"))
+    return render(request, "portal/store.html", {"documents": StoredDocument.objects.filter(owner=user)})
+
+
+@login_required
+def stored_file(request: HttpRequest, stored_id: int) -> FileResponse:
+    stored = StoredDocument.objects.filter(owner=_user(request), pk=stored_id).first()
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = f'inline; filename="{stored.original_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,134 @@
+"""A citizen on a phone, who has never used the portal, applies online in Vietnamese: from the procedure
+page, through sign-up and the SMS code, the form, the documents (photos from the phone), the review
+and the declaration, to the dossier code; the desk asks for one more document and the citizen sends it
+from the dossier's page. Every page passes axe-core and fits the phone's width."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
+if not CHROMIUM.exists() or not AXE_JS.exists():
+    pytest.skip(
+        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
+        allow_module_level=True,
+    )
+
+from django.utils import translation  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+TRAVEL_CODE = "2.001628"
+PASSWORD = "sen-hong-mua-thu-2026"
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 2048
+
+
+def vi(text: str) -> str:
+    with translation.override("vi"):
+        return gettext(text)
+
+
+def look(page: Any, axe: Any, screenshot_dir: Path, name: str) -> None:
+    """Screenshot, accessibility scan, and no sideways scrolling on the phone."""
+    page.screenshot(path=screenshot_dir / f"portal-{name}-mobile.png", full_page=True)
+    axe(page)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{name}: {width[0]}px wide on a {width[1]}px screen"
+
+
+def test_a_first_time_citizen_applies_online_on_a_phone(
+    mobile_page: Any, live_server: Any, axe: Any, screenshot_dir: Path, tmp_path: Path
+) -> None:
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import dossier_transition
+    from motcua.integrations.sms.fake import FakeSmsGateway
+
+    FakeSmsGateway.reset()
+    page = mobile_page
+    page.goto(f"{live_server.url}/thu-tuc/{TRAVEL_CODE}/")
+    page.get_by_role("link", name=vi("Apply online"), exact=True).click()
+
+    # Not signed in: the sign-in page, which offers to create an account.
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Sign in"))
+    page.get_by_role("link", name=vi("Create one in a minute")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Create an account"))
+    look(page, axe, screenshot_dir, "signup")
+    page.get_by_label(vi("Full name"), exact=True).fill("Nguyễn Thị Hoa")
+    page.get_by_label(vi("Mobile phone")).fill("0907 111 222")
+    page.get_by_label(vi("Password (at least 10 characters)")).fill(PASSWORD)
+    page.get_by_label(vi("Password again")).fill(PASSWORD)
+    page.get_by_role("button", name=vi("Create the account")).click()
+
+    # The code by SMS (the fake gateway of the test server), entered on the next page.
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Verify your phone number"))
+    look(page, axe, screenshot_dir, "verify")
+    code = re.search(r"\b(\d{6})\b", FakeSmsGateway.sent[-1].text)
+    assert code and FakeSmsGateway.sent[-1].to == "+84907111222"
+    page.get_by_label(vi("Code")).fill(code.group(1))
+    page.get_by_role("button", name=vi("Verify"), exact=True).click()
+
+    # Back where they were going: the application, with their name and phone already filled in.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Apply online"))
+    expect(page.get_by_label(vi("Full name, or the organisation's name"))).to_have_value("Nguyễn Thị Hoa")
+    expect(page.get_by_label(vi("Mobile phone"))).to_have_value("+84907111222")
+    page.wait_for_load_state("load")  # the commune list follows the province by script
+    page.get_by_label(vi("Province or city")).select_option(label="Thành phố Cần Thơ")
+    expect(page.get_by_label(vi("Commune or ward")).locator("option", has_text="Phường Ninh Kiều")).to_have_count(1)
+    page.get_by_label(vi("Commune or ward")).select_option(label="Phường Ninh Kiều")
+    page.get_by_label(vi("House number and street")).fill("12 Hòa Bình")
+    form = page.locator("form.apply-form")
+    form.get_by_label("Họ và tên người đề nghị").fill("Nguyễn Thị Hoa")
+    form.get_by_label("Số điện thoại").fill("0907111222")
+    form.get_by_label("Nội dung đề nghị").fill("Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa.")
+    # Every document the procedure requires, as a photo or a PDF.
+    slots = page.locator(".document-slot input[type=file]")
+    required_documents = slots.count() - 1  # the last one is "other documents"
+    for index in range(required_documents):
+        photo = tmp_path / f"giay-to-{index}.jpg"
+        photo.write_bytes(JPEG + bytes([index]))
+        slots.nth(index).set_input_files(str(photo))
+    look(page, axe, screenshot_dir, "application")
+    page.get_by_role("button", name=vi("Save and review")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Review and submit"))
+    look(page, axe, screenshot_dir, "review")
+    page.get_by_label(re.compile(re.escape(vi("I declare that the information above is true"))[:40])).check()
+    page.get_by_role("button", name=vi("Submit the application")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Your application was submitted"))
+    look(page, axe, screenshot_dir, "submitted")
+    dossier = Dossier.objects.get(owner=User.objects.get(phone="+84907111222"))
+    expect(page.get_by_role("status")).to_contain_text(dossier.code)
+    expect(page.get_by_role("status")).to_contain_text(dossier.lookup_secret)
+    assert (dossier.channel, dossier.status) == ("online", "submitted")
+    assert dossier.documents.count() == required_documents
+
+    # The desk finds a document missing and asks for it; the citizen sends it from the dossier's page.
+    desk = User.objects.get(username="desk1")
+    dossier_transition(
+        code=dossier.code, action="request_supplement", actor=desk, note="Bổ sung bản sao hợp đồng lao động."
+    )
+    page.get_by_role("link", name=vi("Follow this dossier")).click()
+    expect(page.get_by_role("heading", name=vi("The agency asks you for more documents"))).to_be_visible()
+    look(page, axe, screenshot_dir, "dossier-supplement")
+    contract = tmp_path / "hop-dong.pdf"
+    contract.write_bytes(PDF)
+    page.get_by_label(vi("The documents asked for (PDF, JPEG or PNG)")).set_input_files(str(contract))
+    page.get_by_role("button", name=vi("Send the documents")).click()
+    expect(page.get_by_role("status").first).to_contain_text(vi("Your documents were sent."))
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted" and dossier.documents.filter(original_name="hop-dong.pdf").exists()
+    look(page, axe, screenshot_dir, "dossier")
+    page.get_by_role("link", name=vi("My dossiers")).first.click()
+    expect(page.get_by_role("table")).to_contain_text(dossier.code)
+    look(page, axe, screenshot_dir, "my-dossiers")

@@ -86,7 +86,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     expect(page.get_by_label(vi("Commune or ward")).locator("option", has_text="Phường Ninh Kiều")).to_have_count(1)
     page.get_by_label(vi("Commune or ward")).select_option(label="Phường Ninh Kiều")
     page.get_by_label(vi("House number and street")).fill("12 Hòa Bình")
-    form = page.locator("form.apply-form")
+    form = page.get_by_role("group", name="Tờ khai")  # the procedure's own questions (its JSON Schema)
     form.get_by_label("Họ và tên người đề nghị").fill("Nguyễn Thị Hoa")
     form.get_by_label("Số điện thoại").fill("0907111222")
     form.get_by_label("Nội dung đề nghị").fill("Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa.")
@@ -102,7 +102,11 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Review and submit"))
     look(page, axe, screenshot_dir, "review")
-    page.get_by_label(re.compile(re.escape(vi("I declare that the information above is true"))[:40])).check()
+    declaration = vi(
+        "I declare that the information above is true and that the documents are authentic; "
+        "I am responsible before the law for them."
+    )
+    page.get_by_label(declaration).check()
     page.get_by_role("button", name=vi("Submit the application")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Your application was submitted"))
@@ -125,7 +129,9 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     contract.write_bytes(PDF)
     page.get_by_label(vi("The documents asked for (PDF, JPEG or PNG)")).set_input_files(str(contract))
     page.get_by_role("button", name=vi("Send the documents")).click()
-    expect(page.get_by_role("status").first).to_contain_text(vi("Your documents were sent."))
+    expect(page.get_by_role("status").first).to_contain_text(
+        vi("Your documents were sent. The agency has been told, and the processing time starts again.")
+    )
     dossier.refresh_from_db()
     assert dossier.status == "submitted" and dossier.documents.filter(original_name="hop-dong.pdf").exists()
     look(page, axe, screenshot_dir, "dossier")

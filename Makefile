@@ -47,7 +47,7 @@ check: venv lint
 	$(PY) manage.py makemigrations --check --dry-run
 	MOTCUA_ENV=production MOTCUA_SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ \
 		MOTCUA_ALLOWED_HOSTS=motcua.example.gov.vn DATABASE_URL=postgres://check@127.0.0.1:1/none \
-		MOTCUA_SMS_GATEWAY=http MOTCUA_SMS_URL=https://sms.example.vn/send \
+		MOTCUA_SMS_GATEWAY=http MOTCUA_SMS_URL=https://sms.example.vn/send MOTCUA_PAYMENT_PROVIDERS=gateway \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

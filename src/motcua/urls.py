@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("quen-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("thanh-toan/", include("motcua.portal.payment_urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.payments",
     "motcua.api",
     "motcua.portal",
     "motcua.desk",
@@ -311,3 +312,13 @@ MOTCUA_SMS_URL = env("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_API_KEY = env("MOTCUA_SMS_API_KEY", "")
 MOTCUA_SMS_BRAND = env("MOTCUA_SMS_BRAND", "MOTCUA")
 MOTCUA_SMS_TIMEOUT = float(env("MOTCUA_SMS_TIMEOUT", "10"))
+
+# --- Payments --------------------------------------------------------------------------------
+# The providers offered to applicants: `fake` (a page of our own, development) and/or `gateway`
+# (a signed-redirect gateway of the VNPay kind: integrations/payment_providers/signed_redirect.py).
+MOTCUA_PAYMENT_PROVIDERS = [p for p in env("MOTCUA_PAYMENT_PROVIDERS", "fake").split(",") if p.strip()]
+MOTCUA_PAYMENT_GATEWAY_URL = env("MOTCUA_PAYMENT_GATEWAY_URL", "")
+MOTCUA_PAYMENT_QUERY_URL = env("MOTCUA_PAYMENT_QUERY_URL", "")
+MOTCUA_PAYMENT_MERCHANT = env("MOTCUA_PAYMENT_MERCHANT", "")
+MOTCUA_PAYMENT_SECRET = env("MOTCUA_PAYMENT_SECRET", "")
+MOTCUA_PAYMENT_ABANDON_HOURS = int(env("MOTCUA_PAYMENT_ABANDON_HOURS", "24"))

@@ -28,12 +28,21 @@ def production_database_check(app_configs: Any, **kwargs: Any) -> list[Error]:
 @register(Tags.security, deploy=True)
 def production_fakes_check(app_configs: Any, **kwargs: Any) -> list[Error]:
     """Fakes of the integrations record messages instead of sending them: never in production."""
+    errors: list[Error] = []
     if settings.IS_PRODUCTION and settings.MOTCUA_SMS_GATEWAY == "fake":
-        return [
+        errors.append(
             Error(
                 "The SMS gateway is the fake one: applicants would receive nothing.",
                 hint="Set MOTCUA_SMS_GATEWAY=http with MOTCUA_SMS_URL, MOTCUA_SMS_API_KEY and MOTCUA_SMS_BRAND.",
                 id="motcua.E002",
             )
-        ]
-    return []
+        )
+    if settings.IS_PRODUCTION and "fake" in settings.MOTCUA_PAYMENT_PROVIDERS:
+        errors.append(
+            Error(
+                "The fake payment provider is offered: applicants would 'pay' without paying.",
+                hint="Set MOTCUA_PAYMENT_PROVIDERS=gateway with the MOTCUA_PAYMENT_GATEWAY_* settings.",
+                id="motcua.E002",
+            )
+        )
+    return errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -56,6 +57,7 @@ from motcua.dossiers.services import (
 from motcua.dossiers.services.consultations import consultation_answer, consultation_request
 from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
+from motcua.payments.services import amount_due, payment_record_cash
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My work"),
@@ -228,6 +230,8 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "desk/dossier.html",
         {
             "dossier": dossier,
+            "payment_due": amount_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
+            "payments": dossier.payments.select_related("recorded_by"),
             "can_consult": can_consult,
             "form_token": issue_form_token(request) if can_consult else "",
             "step": step,
@@ -290,6 +294,23 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             expected_step=data["expected_step"],
         ),
         _("Done: %(action)s.") % {"action": Action(action).label if action in Action.values else action},
+    )
+    return redirect("desk:dossier", code=code)
+
+
+@official_required
+@require_POST
+def cash_payment(request: HttpRequest, code: str) -> HttpResponse:
+    """The desk received the fees in cash: recorded, and the dossier's payment request settled."""
+    _visible(request, code)
+    raw = request.POST.get("amount", "").replace(".", "").replace(",", "").replace(" ", "").strip()
+    if not raw.isdigit() or len(raw) > 12:
+        messages.error(request, _("Enter the amount received, in đồng."))
+        return redirect("desk:dossier", code=code)
+    report_errors(
+        request,
+        lambda: payment_record_cash(code=code, actor=_user(request), amount=Decimal(raw)),
+        _("Payment recorded; the processing time runs again."),
     )
     return redirect("desk:dossier", code=code)
 

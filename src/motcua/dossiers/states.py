@@ -47,6 +47,8 @@ DESK = frozenset({Role.DESK_OFFICER})
 LEADER = frozenset({Role.AGENCY_LEADER})
 PROCESSING_ROLES = frozenset({Role.SPECIALIST, Role.DIVISION_HEAD, Role.AGENCY_LEADER})
 DIVISION = frozenset({Role.SPECIALIST, Role.DIVISION_HEAD})
+# Held by no user: the payment service acts with it when a payment provider confirms a payment.
+PAYMENT_PROVIDER = "payment_provider"
 WAITING = frozenset({Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED})
 AT_DESK = frozenset({StepActor.ONE_STOP_DESK})
 AT_DIVISION = frozenset({StepActor.DIVISION})
@@ -132,7 +134,13 @@ RULES: dict[str, Rule] = {
             # whoever holds the dossier at the time (narrowed by STEP_HOLDERS)
             stages=frozenset(StepActor.values) - {StepActor.OTHER_AGENCY},
         ),
-        Rule(Action.CONFIRM_PAYMENT, frozenset({Status.PAYMENT_REQUESTED}), RESUME, DESK, Clock.RESUME),
+        Rule(
+            Action.CONFIRM_PAYMENT,
+            frozenset({Status.PAYMENT_REQUESTED}),
+            RESUME,
+            DESK | {PAYMENT_PROVIDER},
+            Clock.RESUME,
+        ),
         Rule(
             Action.EXTEND,
             frozenset({Status.IN_PROCESSING}),

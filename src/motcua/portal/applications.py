@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from motcua.dossiers.services.drafts import (
     store_upload,
 )
 from motcua.dossiers.states import APPLICANT, allowed_actions
+from motcua.payments.services import amount_due
 from motcua.workdays.selectors import agency_calendar
 
 
@@ -274,6 +276,10 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "documents": dossier.documents.order_by("uploaded_at", "id"),
             "explanation": _due_explanation(dossier),
             "actions": actions,
+            "payment_due": amount_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
+            "fees": dossier.procedure_version.fees.all(),
+            "payments": dossier.payments.all(),
+            "providers": settings.MOTCUA_PAYMENT_PROVIDERS,
             "form_token": issue_form_token(request),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import account_views, applications, views
+from motcua.portal import account_views, applications, payment_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/da-nop/", applications.submitted, name="submitted"),
     path("ca-nhan/ho-so/<str:code>/bo-sung/", applications.answer_supplement, name="supplement"),
     path("ca-nhan/ho-so/<str:code>/rut/", applications.withdraw, name="withdraw"),
+    path("ca-nhan/ho-so/<str:code>/thanh-toan/", payment_views.start, name="pay"),
     path("ca-nhan/ho-so/<str:code>/giay-tiep-nhan.pdf", applications.my_receipt, name="receipt"),
     path("ca-nhan/ho-so/<str:code>/bieu-mau/<str:form>.pdf", applications.my_notice, name="notice"),
     path("ca-nhan/ho-so/<str:code>/tai-lieu/<int:document_id>/", applications.my_document, name="document"),

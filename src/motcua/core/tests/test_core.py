@@ -108,6 +108,7 @@ def production_env(**extra: str) -> dict[str, str]:
             "DATABASE_URL": "postgres://check@127.0.0.1:1/none",
             "MOTCUA_SMS_GATEWAY": "http",
             "MOTCUA_SMS_URL": "https://sms.example.vn/send",
+            "MOTCUA_PAYMENT_PROVIDERS": "gateway",
             **extra,
         }
     )
@@ -127,11 +128,12 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_the_fake_sms_gateway():
+@pytest.mark.parametrize("fake", [{"MOTCUA_SMS_GATEWAY": "fake"}, {"MOTCUA_PAYMENT_PROVIDERS": "gateway,fake"}])
+def test_production_refuses_the_fakes(fake):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
-        env=production_env(MOTCUA_SMS_GATEWAY="fake"),
+        env=production_env(**fake),
         capture_output=True,
         text=True,
         check=False,

@@ -260,9 +260,10 @@ def dossier_transition(
     *,
     code: str,
     action: str,
-    actor: User,
+    actor: User | None,
     note: str = "",
     internal_note: str = "",
+    system_role: str = "",
     new_due_at: datetime | None = None,
     unit_code: str = "",
     assignee_username: str = "",
@@ -271,7 +272,10 @@ def dossier_transition(
     expected_step: int | None = None,
     now: datetime | None = None,
 ) -> Dossier:
-    """Take `action` on dossier `code` as `actor`: lock, check, apply, log. The only writer of status."""
+    """Take `action` on dossier `code` as `actor`: lock, check, apply, log. The only writer of status.
+
+    Without an actor, a service acts in `system_role` (e.g. `PAYMENT_PROVIDER`), a role no user holds.
+    """
     now = now or timezone.now()
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -307,10 +311,11 @@ def dossier_transition(
                 "status": dossier.get_status_display(),
             }
         raise TransitionConflict(message, current_status=current) from exc
-    roles = acting_roles(rule, roles_on_dossier(actor, dossier), current, stage)
+    held = roles_on_dossier(actor, dossier) if actor is not None else frozenset({system_role})
+    roles = acting_roles(rule, held, current, stage)
     if not roles:
         raise PermissionDenied(_("Your role does not allow this action on this dossier."))
-    if roles == {Role.SPECIALIST} and stage and dossier.assignee_id != actor.pk:
+    if roles == {Role.SPECIALIST} and stage and actor is not None and dossier.assignee_id != actor.pk:
         raise PermissionDenied(_("Only the specialist assigned by the division head can act on this dossier."))
     if rule.needs_note and not note.strip():
         raise ValidationError({"note": [_("Give the reason; the applicant will read it.")]})

@@ -112,7 +112,7 @@ def advance(
     *,
     target: str,
     now: datetime,
-    actor: User,
+    actor: User | None,
     note: str = "",
     agency_code: str = "",
 ) -> None:

@@ -1,0 +1,149 @@
+"""A local simulator of a signed-redirect payment gateway (the VNPay kind), for the tests.
+
+It is the other side of the protocol, written apart from the adapter: it checks the merchant's
+signature on the payment URL and on the query, and signs what it sends back (return, IPN, query
+answer) with the merchant's secret. `pay(reference, outcome)` plays the person paying on the
+gateway's page and returns what the gateway would send: the browser's return URL and the IPN's
+parameters (the tests deliver the IPN to the site, or withhold it to test reconciliation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MERCHANT, SECRET = "MOTCUA01", "simulator-secret-0123456789"
+
+
+def _hash(text: str) -> str:
+    return hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
+
+
+def _signed_query(params: dict[str, str]) -> str:
+    pairs = sorted((k, v) for k, v in params.items() if v != "")
+    return "&".join(f"{k}={urllib.parse.quote_plus(v)}" for k, v in pairs)
+
+
+class GatewaySimulator:
+    def __init__(self) -> None:
+        self.orders: dict[str, dict[str, str]] = {}  # reference → the checked payment parameters
+        self.results: dict[str, dict[str, str]] = {}  # reference → what the gateway knows after payment
+        self.refused: list[str] = []
+        simulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                params = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+                given = params.pop("vnp_SecureHash", "")
+                if url.path != "/pay" or given != _hash(_signed_query(params)) or params["vnp_TmnCode"] != MERCHANT:
+                    simulator.refused.append(self.path)
+                    self._answer(400, {"error": "invalid signature"})
+                    return
+                simulator.orders[params["vnp_TxnRef"]] = params
+                self._answer(200, {"order": params["vnp_TxnRef"], "amount": params["vnp_Amount"]})
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fields = [
+                    "vnp_RequestId",
+                    "vnp_Version",
+                    "vnp_Command",
+                    "vnp_TmnCode",
+                    "vnp_TxnRef",
+                    "vnp_TransactionDate",
+                    "vnp_CreateDate",
+                    "vnp_IpAddr",
+                    "vnp_OrderInfo",
+                ]
+                if body.get("vnp_SecureHash") != _hash("|".join(str(body.get(f, "")) for f in fields)):
+                    self._answer(200, simulator._query_answer(body, "97", {}))
+                    return
+                result = simulator.results.get(body["vnp_TxnRef"])
+                self._answer(200, simulator._query_answer(body, "00" if result else "91", result or {}))
+
+            def _answer(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> GatewaySimulator:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def pay(self, reference: str, outcome: str = "paid", *, amount: int | None = None) -> tuple[str, dict[str, str]]:
+        """The person pays (or the bank declines) on the gateway's page: (return URL, IPN parameters)."""
+        order = self.orders[reference]
+        code = {"paid": "00", "declined": "24"}[outcome]
+        params = {
+            "vnp_TmnCode": MERCHANT,
+            "vnp_Amount": str(amount * 100) if amount is not None else order["vnp_Amount"],
+            "vnp_BankCode": "NCB",
+            "vnp_OrderInfo": order["vnp_OrderInfo"],
+            "vnp_PayDate": "20261126103000",
+            "vnp_ResponseCode": code,
+            "vnp_TransactionNo": "14226" + reference[-4:],
+            "vnp_TransactionStatus": "00" if outcome == "paid" else "02",
+            "vnp_TxnRef": reference,
+        }
+        self.results[reference] = params
+        signed = _signed_query(params)
+        query = f"{signed}&vnp_SecureHash={_hash(signed)}"
+        return f"{order['vnp_ReturnUrl']}?{query}", dict(urllib.parse.parse_qsl(query))
+
+    def _query_answer(self, request: dict[str, Any], code: str, result: dict[str, str]) -> dict[str, str]:
+        answer = {
+            "vnp_ResponseId": "R" + str(request.get("vnp_RequestId", ""))[:10],
+            "vnp_Command": "querydr",
+            "vnp_ResponseCode": code,
+            "vnp_Message": "OK" if code == "00" else "Not found",
+            "vnp_TmnCode": MERCHANT,
+            "vnp_TxnRef": str(request.get("vnp_TxnRef", "")),
+            "vnp_Amount": result.get("vnp_Amount", ""),
+            "vnp_BankCode": result.get("vnp_BankCode", ""),
+            "vnp_PayDate": result.get("vnp_PayDate", ""),
+            "vnp_TransactionNo": result.get("vnp_TransactionNo", ""),
+            "vnp_TransactionType": "01",
+            "vnp_TransactionStatus": result.get("vnp_TransactionStatus", ""),
+            "vnp_OrderInfo": result.get("vnp_OrderInfo", ""),
+            "vnp_PromotionCode": "",
+            "vnp_PromotionAmount": "",
+        }
+        fields = [
+            "vnp_ResponseId",
+            "vnp_Command",
+            "vnp_ResponseCode",
+            "vnp_Message",
+            "vnp_TmnCode",
+            "vnp_TxnRef",
+            "vnp_Amount",
+            "vnp_BankCode",
+            "vnp_PayDate",
+            "vnp_TransactionNo",
+            "vnp_TransactionType",
+            "vnp_TransactionStatus",
+            "vnp_OrderInfo",
+            "vnp_PromotionCode",
+            "vnp_PromotionAmount",
+        ]
+        answer["vnp_SecureHash"] = _hash("|".join(answer[f] for f in fields))
+        return answer

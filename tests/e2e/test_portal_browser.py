@@ -135,6 +135,34 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     dossier.refresh_from_db()
     assert dossier.status == "submitted" and dossier.documents.filter(original_name="hop-dong.pdf").exists()
     look(page, axe, screenshot_dir, "dossier")
+
+    # Received and appraised, the fees are asked; the citizen pays online (the demo's test provider).
+    from django.conf import settings
+
+    settings.MOTCUA_PAYMENT_PROVIDERS = ["fake"]
+    if not dossier.procedure_version.fees.exists():
+        dossier.procedure_version.fees.create(name="Phí thẩm định", amount=1_000_000)
+    due = sum(fee.amount for fee in dossier.procedure_version.fees.all())
+    head = User.objects.get(username="head1")
+    for actor, action, extra in [
+        (desk, "receive", {}),
+        (desk, "transfer", {"unit_code": "QLDL"}),
+        (head, "assign", {"assignee_username": "specialist1"}),
+        (User.objects.get(username="specialist1"), "request_payment", {"note": "Nộp phí thẩm định."}),
+    ]:
+        dossier_transition(code=dossier.code, action=action, actor=actor, **extra)
+    page.reload()
+    expect(page.get_by_role("heading", name=vi("Fees to pay"))).to_be_visible()
+    look(page, axe, screenshot_dir, "dossier-fees")
+    page.get_by_role("button", name=vi("Pay online (test provider)")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Test payment"))
+    look(page, axe, screenshot_dir, "fake-checkout")
+    page.get_by_role("button", name=vi("Pay"), exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        vi("Payment received: the agency goes on with your dossier.")
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "in_processing" and dossier.payments.get().amount == due
     page.get_by_role("link", name=vi("My dossiers")).first.click()
     expect(page.get_by_role("table")).to_contain_text(dossier.code)
     look(page, axe, screenshot_dir, "my-dossiers")

@@ -69,7 +69,7 @@ def test_paid_through_the_gateway_the_dossier_goes_on_once(client, office, gatew
     code = awaiting_payment
     checkout = start(client, office, code)
     page = client.get(f"/ca-nhan/ho-so/{code}/").content.decode()
-    assert "Fees to pay" in page and "1,500,000" in page
+    assert "Fees to pay" in page and "1.500.000 đ" in page
     # The gateway accepts our signed order (it checks the signature itself) for 1,500,000 đ × 100.
     with urllib.request.urlopen(checkout) as response:  # noqa: S310 (the simulator, on loopback)
         assert json.loads(response.read())["amount"] == "150000000"
@@ -143,7 +143,7 @@ def test_the_fake_provider_pays_on_its_own_page(client, office, settings, awaiti
     settings.MOTCUA_PAYMENT_PROVIDERS = ["fake"]
     checkout = start(client, office, awaiting_payment, provider="fake")
     page = client.get(checkout)
-    assert "1,500,000" in page.content.decode() or "1.500.000" in page.content.decode()
+    assert "1.500.000 đ" in page.content.decode()
     paid = client.post(checkout, {"outcome": "paid"})
     done = client.get(paid["Location"], follow=True)
     assert "Payment received" in done.content.decode()

@@ -166,3 +166,42 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     page.get_by_role("link", name=vi("My dossiers")).first.click()
     expect(page.get_by_role("table")).to_contain_text(dossier.code)
     look(page, axe, screenshot_dir, "my-dossiers")
+
+
+def test_rating_at_the_desk_kiosk_on_a_tablet(page: Any, live_server: Any, axe: Any, screenshot_dir: Path) -> None:
+    """An applicant who came in person rates the service on the desk's kiosk with the receipt's codes."""
+    from motcua.demo.seed import seed_dossiers
+    from motcua.dossiers.models import Dossier
+    from motcua.feedback.models import ServiceRating
+
+    seed_dossiers(12)
+    dossier = Dossier.objects.filter(status="returned").order_by("id").first()
+    assert dossier is not None, "the demo history has returned dossiers"
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}/danh-gia/")
+
+    def look_wide(name: str) -> None:
+        page.screenshot(path=screenshot_dir / f"portal-{name}-tablet.png", full_page=True)
+        axe(page)
+
+    look_wide("kiosk")
+    page.get_by_label(vi("Dossier code")).fill(dossier.code)
+    page.get_by_label(vi("Lookup secret")).fill(dossier.lookup_secret)
+    page.get_by_role("button", name=vi("Continue")).click()
+    page.get_by_role(
+        "group", name=vi("Overall, how satisfied are you with how your dossier was handled?")
+    ).get_by_label(vi("Dissatisfied"), exact=True).check()
+    page.get_by_label(vi("Once"), exact=True).check()
+    page.get_by_label(vi("Only the one-stop desk")).check()
+    page.get_by_label(vi("Correct"), exact=True).check()
+    page.get_by_role(
+        "group", name=vi("Was the published information on the procedure accurate and complete?")
+    ).get_by_label(vi("Yes")).check()
+    page.get_by_role("textbox").fill("Phải chờ lâu ở quầy.")
+    look_wide("kiosk-questions")
+    page.get_by_role("button", name=vi("Send my rating")).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        vi("Thank you for your rating: it is sent to the agency's leaders.")
+    )
+    rating = ServiceRating.objects.get(dossier=dossier)
+    assert (rating.channel, rating.flagged, rating.contacts_to_complete) == ("kiosk", True, "1")

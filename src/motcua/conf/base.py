@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.payments",
+    "motcua.feedback",
     "motcua.api",
     "motcua.portal",
     "motcua.desk",

@@ -16,4 +16,5 @@ urlpatterns = [
     path("ho-so/<str:code>/xin-y-kien/", views.consult, name="consult"),
     path("ho-so/<str:code>/xin-y-kien/<int:consultation_id>/tra-loi/", views.answer, name="answer"),
     path("so-theo-doi/", views.register, name="register"),
+    path("danh-gia/", views.ratings, name="ratings"),
 ]

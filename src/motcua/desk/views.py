@@ -57,6 +57,8 @@ from motcua.dossiers.services import (
 from motcua.dossiers.services.consultations import consultation_answer, consultation_request
 from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
+from motcua.feedback.selectors import ratings_for
+from motcua.feedback.services import rating_reviewed
 from motcua.payments.services import amount_due, payment_record_cash
 
 QUEUE_LABELS = {
@@ -410,6 +412,22 @@ REGISTER_FORMATS = {
     "csv": (register_csv, "text/csv; charset=utf-8"),
     "xlsx": (register_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+
+
+@official_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """The applicants' ratings for the agency's leaders and desk: unhappy ones first, until seen."""
+    user = _user(request)
+    listing = ratings_for(user)
+    if request.method == "POST":
+        seen = request.POST.get("seen", "")
+        rating = listing.filter(pk=int(seen)).first() if seen.isdigit() and len(seen) < 12 else None
+        if rating is None:
+            raise Http404
+        rating_reviewed(rating=rating, by=user)
+        return redirect("desk:ratings")
+    page = Paginator(listing, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/ratings.html", {"page": page})
 
 
 @official_required

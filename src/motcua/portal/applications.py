@@ -42,7 +42,10 @@ from motcua.dossiers.services.drafts import (
     store_upload,
 )
 from motcua.dossiers.states import APPLICANT, allowed_actions
+from motcua.feedback.models import ServiceRating
+from motcua.feedback.services import can_rate
 from motcua.payments.services import amount_due
+from motcua.portal.forms import RatingForm
 from motcua.workdays.selectors import agency_calendar
 
 
@@ -280,6 +283,8 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "fees": dossier.procedure_version.fees.all(),
             "payments": dossier.payments.all(),
             "providers": settings.MOTCUA_PAYMENT_PROVIDERS,
+            "rating_form": RatingForm() if can_rate(dossier) else None,
+            "rating": ServiceRating.objects.filter(dossier=dossier).first(),
             "form_token": issue_form_token(request),
         },
     )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.backends import client_address
 from motcua.accounts.models import Agency
 from motcua.accounts.services import signin_locked
+from motcua.feedback.constants import AgenciesContacted, Attitude, Contacts, Satisfaction
+from motcua.feedback.services import RatingAnswers
 
 
 class DueDateForm(forms.Form):
@@ -79,3 +81,36 @@ class VerificationForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"), regex=r"^\s*\d{6}\s*$", error_messages={"invalid": _("The code has six digits.")}
     )
+
+
+class RatingForm(forms.Form):
+    """The applicant's rating of the service (Decree 61/2018 Art. 31(1); TT 01/2018 Art. 13)."""
+
+    satisfaction = forms.ChoiceField(
+        label=_("Overall, how satisfied are you with how your dossier was handled?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    contacts_to_complete = forms.ChoiceField(
+        label=_("How many times did you have to come back to complete the dossier?"),
+        choices=Contacts.choices,
+        widget=forms.RadioSelect,
+    )
+    agencies_contacted = forms.ChoiceField(
+        label=_("Which offices did you have to deal with?"), choices=AgenciesContacted.choices, widget=forms.RadioSelect
+    )
+    attitude = forms.ChoiceField(
+        label=_("How did the officials treat you?"), choices=Attitude.choices, widget=forms.RadioSelect
+    )
+    information_accurate = forms.TypedChoiceField(
+        label=_("Was the published information on the procedure accurate and complete?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything else? (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def answers(self) -> RatingAnswers:
+        return RatingAnswers(**self.cleaned_data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import account_views, applications, payment_views, views
+from motcua.portal import account_views, applications, payment_views, rating_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop-truc-tuyen/", applications.apply_start, name="apply"),
     path("lich-lam-viec/", views.calendar_page, name="calendar"),
     path("tra-cuu/", views.lookup_page, name="lookup"),
+    path("danh-gia/", rating_views.kiosk, name="kiosk"),
     path("dang-ky/", account_views.signup, name="signup"),
     path("ca-nhan/", views.signed_in, name="signed-in"),
     path("ca-nhan/xac-minh/", account_views.verify, name="verify"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/bo-sung/", applications.answer_supplement, name="supplement"),
     path("ca-nhan/ho-so/<str:code>/rut/", applications.withdraw, name="withdraw"),
     path("ca-nhan/ho-so/<str:code>/thanh-toan/", payment_views.start, name="pay"),
+    path("ca-nhan/ho-so/<str:code>/danh-gia/", rating_views.rate, name="rate"),
     path("ca-nhan/ho-so/<str:code>/giay-tiep-nhan.pdf", applications.my_receipt, name="receipt"),
     path("ca-nhan/ho-so/<str:code>/bieu-mau/<str:form>.pdf", applications.my_notice, name="notice"),
     path("ca-nhan/ho-so/<str:code>/tai-lieu/<int:document_id>/", applications.my_document, name="document"),

@@ -34,7 +34,7 @@ PAGE_SIZE = 20
 LOOKUPS_PER_MINUTE = 30
 
 
-def _lookup_allowed(request: HttpRequest) -> bool:
+def lookup_allowed(request: HttpRequest) -> bool:
     """At most LOOKUPS_PER_MINUTE lookups a minute from one address: secrets cannot be guessed by brute force."""
     key = f"lookup:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=70)
@@ -49,7 +49,7 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
     error = ""
     status = 200
     if code or secret:
-        if not _lookup_allowed(request):
+        if not lookup_allowed(request):
             error, status = _("Too many lookups from your connection; wait a minute and try again."), 429
         else:
             try:

@@ -1,0 +1,1 @@
+from motcua.dossiers.tests.conftest import office  # noqa: F401  (fixture: an agency, its officials, a procedure)

@@ -29,6 +29,8 @@ from motcua.dossiers.models import (
     DossierDocument,
     DossierPause,
     DossierTransition,
+    StoredDocument,
+    StoredDocumentSource,
 )
 from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.services.steps import advance
@@ -354,6 +356,8 @@ def dossier_transition(
     _stamp(dossier, action, now)
     dossier.status = target
     dossier.save()
+    if action == Action.RETURN_RESULT and dossier.owner_id is not None:
+        _keep_results_in_store(dossier, now)
     DossierTransition.objects.create(
         dossier=dossier,
         action=action,
@@ -367,6 +371,31 @@ def dossier_transition(
         due_at=dossier.effective_due_at,
     )
     return dossier
+
+
+def _keep_results_in_store(dossier: Dossier, now: datetime) -> None:
+    """The electronic result goes to its applicant's personal document store, to be reused (DOMAIN.md §4)."""
+    owner_id = dossier.owner_id
+    assert owner_id is not None
+    for document in dossier.documents.filter(kind=DocumentKind.RESULT):
+        StoredDocument.objects.get_or_create(
+            owner_id=owner_id,
+            sha256=document.sha256,
+            defaults={
+                "title": _("Result of dossier %(code)s: %(name)s")
+                % {
+                    "code": dossier.code,
+                    "name": dossier.procedure_version.result_name or dossier.procedure_version.name,
+                },
+                "source": StoredDocumentSource.RESULT,
+                "dossier": dossier,
+                "file": document.file.name,
+                "original_name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "stored_at": now,
+            },
+        )
 
 
 def _stamp(dossier: Dossier, action: str, now: datetime) -> None:

@@ -53,6 +53,11 @@ def test_the_applicant_rates_once_after_the_result(signed_in, office):
     assert "rated once its result is returned" in early.content.decode() and not ServiceRating.objects.exists()
     act(office.desk, code, "return_result")
     assert "Rate the service" in client.get(f"/ca-nhan/ho-so/{code}/").content.decode()
+    # The electronic result is the applicant's to download, and kept in their document store.
+    result = Dossier.objects.get(code=code).documents.get(kind="result")
+    assert client.get(f"/ca-nhan/ho-so/{code}/tai-lieu/{result.pk}/").status_code == 200
+    stored = office.citizen.stored_documents.get()
+    assert (stored.source, stored.sha256, stored.dossier.code) == ("result", result.sha256, code)
     incomplete = client.post(f"/ca-nhan/ho-so/{code}/danh-gia/", {"satisfaction": "satisfied"}, follow=True)
     assert "Answer every question" in incomplete.content.decode() and not ServiceRating.objects.exists()
     done = client.post(f"/ca-nhan/ho-so/{code}/danh-gia/", HAPPY, follow=True)

@@ -323,3 +323,9 @@ MOTCUA_PAYMENT_QUERY_URL = env("MOTCUA_PAYMENT_QUERY_URL", "")
 MOTCUA_PAYMENT_MERCHANT = env("MOTCUA_PAYMENT_MERCHANT", "")
 MOTCUA_PAYMENT_SECRET = env("MOTCUA_PAYMENT_SECRET", "")
 MOTCUA_PAYMENT_ABANDON_HOURS = int(env("MOTCUA_PAYMENT_ABANDON_HOURS", "24"))
+
+# --- Electronic results ---------------------------------------------------------------------------
+# The agency's signing certificate and key (PKCS#12); without it, development signs with a self-signed
+# demo certificate made under MOTCUA_DATA_DIR/signing/, and production returns results unsigned.
+MOTCUA_SIGNING_P12 = env("MOTCUA_SIGNING_P12", "")
+MOTCUA_SIGNING_P12_PASSWORD = env("MOTCUA_SIGNING_P12_PASSWORD", "")

@@ -457,6 +457,9 @@ class DossierDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    signed_by = models.CharField(
+        _("digitally signed by"), max_length=255, blank=True, help_text=_("The certificate's subject, for an e-result.")
+    )
 
     class Meta:
         verbose_name = _("dossier document")

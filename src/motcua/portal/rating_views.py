@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import NotFoundError
@@ -18,7 +19,7 @@ from motcua.portal.applications import _mine
 from motcua.portal.forms import RatingForm
 from motcua.portal.views import lookup_allowed
 
-THANKS = _("Thank you for your rating: it is sent to the agency's leaders.")
+THANKS = gettext_lazy("Thank you for your rating: it is sent to the agency's leaders.")
 
 
 @login_required
@@ -30,7 +31,9 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Answer every question of the rating (the comment is optional)."))
         return redirect("portal:my-dossier", code=code)
     report_errors(
-        request, lambda: rating_submit(dossier=dossier, answers=form.answers(), channel=RatingChannel.ONLINE), THANKS
+        request,
+        lambda: rating_submit(dossier=dossier, answers=form.answers(), channel=RatingChannel.ONLINE),
+        str(THANKS),
     )
     return redirect("portal:my-dossier", code=code)
 
@@ -55,7 +58,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         done = report_errors(
             request,
             lambda: rating_submit(dossier=dossier, answers=form.answers(), channel=RatingChannel.KIOSK),
-            THANKS,
+            str(THANKS),
         )
         if done is not None:
             return redirect("portal:kiosk")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,7 +39,11 @@ from motcua.dossiers.permissions import roles_on_dossier
 from motcua.dossiers.services.steps import advance
 from motcua.dossiers.states import STEP_HOLDERS, Clock, TransitionRefused, acting_roles, rule_for, target_status
 from motcua.dossiers.uploads import check_upload, storage_name
+from motcua.integrations.signing import pdf_signer
+from motcua.integrations.signing.base import SigningError
 from motcua.workdays.selectors import agency_calendar
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionConflict(DomainError):
@@ -356,8 +363,10 @@ def dossier_transition(
     _stamp(dossier, action, now)
     dossier.status = target
     dossier.save()
-    if action == Action.RETURN_RESULT and dossier.owner_id is not None:
-        _keep_results_in_store(dossier, now)
+    if action == Action.RETURN_RESULT:
+        _sign_results(dossier, actor, now)
+        if dossier.owner_id is not None:
+            _keep_results_in_store(dossier, now)
     DossierTransition.objects.create(
         dossier=dossier,
         action=action,
@@ -373,11 +382,51 @@ def dossier_transition(
     return dossier
 
 
+def _sign_results(dossier: Dossier, actor: User | None, now: datetime) -> None:
+    """The electronic result: a digitally signed copy of each result PDF (the original stays for the record).
+
+    A result that is not a PDF pyHanko can read (a photo of a paper result) is returned as it is.
+    """
+    signer = pdf_signer()
+    if signer is None:
+        return
+    results = list(dossier.documents.filter(kind=DocumentKind.RESULT, signed_by="", content_type="application/pdf"))
+    for original in results:
+        with original.file.open("rb") as source:
+            content = source.read()
+        try:
+            signed = signer.sign(
+                content,
+                reason=_("Result of the administrative procedure, dossier %(code)s") % {"code": dossier.code},
+                location=dossier.competent_agency.name,
+            )
+        except SigningError as exc:
+            logger.warning("dossier %s: result %s not signed: %s", dossier.code, original.pk, exc)
+            continue
+        copy = DossierDocument(
+            dossier=dossier,
+            kind=DocumentKind.RESULT,
+            required_document=None,
+            original_name=original.original_name.removesuffix(".pdf")[:100] + "-ky-so.pdf",
+            content_type="application/pdf",
+            size=len(signed),
+            sha256=hashlib.sha256(signed).hexdigest(),
+            uploaded_by=actor or original.uploaded_by,
+            uploaded_at=now,
+            signed_by=signer.signer_name,
+        )
+        copy.file.save(storage_name("pdf"), ContentFile(signed), save=False)
+        copy.save()
+
+
 def _keep_results_in_store(dossier: Dossier, now: datetime) -> None:
     """The electronic result goes to its applicant's personal document store, to be reused (DOMAIN.md §4)."""
     owner_id = dossier.owner_id
     assert owner_id is not None
-    for document in dossier.documents.filter(kind=DocumentKind.RESULT):
+    results = dossier.documents.filter(kind=DocumentKind.RESULT)
+    if results.exclude(signed_by="").exists():
+        results = results.exclude(signed_by="")  # the signed e-result, not the scan it was made from
+    for document in results:
         StoredDocument.objects.get_or_create(
             owner_id=owner_id,
             sha256=document.sha256,

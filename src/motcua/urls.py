@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from motcua.core.views import healthz
-from motcua.portal.forms import SignInForm
+from motcua.portal import account_views
 
 admin.site.site_header = _("MotCua administration")
 admin.site.site_title = _("MotCua")
@@ -18,12 +18,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("mot-cua/", include("motcua.desk.urls")),
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
-    ),
+    path("dang-nhap/", account_views.SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/dinh-danh/", account_views.oidc_start, name="oidc_authentication_init"),
+    path("dang-nhap/dinh-danh/xong/", account_views.oidc_callback, name="oidc_authentication_callback"),
     # Password reset by a link sent to the account's e-mail address (Django's views, our templates).
     path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -207,3 +207,21 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ExternalIdentity(models.Model):
+    """An account's identity at an OpenID Connect provider (the national electronic identity, VNeID)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("identifier at the provider"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"))
+    last_used_at = models.DateTimeField(_("last used at"))
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}: {self.user_id}"

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from motcua.accounts.models import User, VerificationCode
 from motcua.accounts.services import SignUp, account_signup, verification_confirm, verification_send
 from motcua.core.web import report_errors
-from motcua.portal.forms import SignUpForm, VerificationForm
+from motcua.portal.forms import SignInForm, SignUpForm, VerificationForm
+
+logger = logging.getLogger(__name__)
 
 
 def _next(request: HttpRequest) -> str:
@@ -103,3 +111,44 @@ def verify_start(request: HttpRequest) -> HttpResponse:
     channel = request.POST.get("channel", "")
     report_errors(request, lambda: verification_send(user=user, channel=channel), "")
     return redirect(_verify_url(channel))
+
+
+def _oidc_configured() -> None:
+    if not settings.MOTCUA_OIDC_CLIENT_ID:
+        raise Http404
+
+
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """Off to the national electronic identity (VNeID) to sign in: the code flow with state, nonce and PKCE."""
+    _oidc_configured()
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the identity provider: the code is exchanged and the ID token checked by the backend."""
+    _oidc_configured()
+    try:
+        response = OIDCAuthenticationCallbackView.as_view()(request)
+    except SuspiciousOperation as exc:  # a token that does not check: wrong issuer, audience, nonce, signature
+        logger.warning("OIDC sign-in refused: %s", exc)
+        response = None
+    if response is None or not request.user.is_authenticated:
+        messages.error(
+            request,
+            _("Signing in with %(provider)s did not succeed; try again, or sign in with your password.")
+            % {"provider": settings.MOTCUA_OIDC_LABEL},
+        )
+        return redirect("login")
+    return response
+
+
+class SignInView(LoginView):
+    """Sign in with a password, or through the national electronic identity when it is configured."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_label"] = settings.MOTCUA_OIDC_LABEL if settings.MOTCUA_OIDC_CLIENT_ID else ""
+        return context

@@ -91,7 +91,7 @@ def test_paid_through_the_gateway_the_dossier_goes_on_once(client, office, gatew
     assert DossierTransition.objects.filter(dossier=dossier, action="confirm_payment").count() == 1
 
 
-def test_forged_or_wrong_notices_change_nothing(client, office, gateway, awaiting_payment):
+def test_forged_or_wrong_notices_change_nothing(client, office, gateway, awaiting_payment, caplog):
     start(client, office, awaiting_payment)
     payment = Payment.objects.get()
     _, ipn = gateway.pay(payment.reference, "paid")
@@ -105,6 +105,8 @@ def test_forged_or_wrong_notices_change_nothing(client, office, gateway, awaitin
     payment.refresh_from_db()
     assert payment.status == "pending"
     assert Dossier.objects.get(code=awaiting_payment).status == "payment_requested"
+    logged = [r.getMessage() for r in caplog.records if r.name == "motcua.payments.services"]
+    assert any("bad signature" in m for m in logged) and any("we asked 1500000" in m for m in logged)
 
 
 def test_a_declined_payment_can_be_tried_again(client, office, gateway, awaiting_payment):

@@ -275,3 +275,81 @@ def test_the_applicant_withdraws_with_a_reason_and_sees_no_internal_notes(client
     signed_in(client, office.stranger)
     assert client.get(f"/ca-nhan/ho-so/{dossier.code}/").status_code == 404
     assert client.get(f"/ca-nhan/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("don.pdf", b"MZ\x90\x00\x03 this is a Windows program", "not a PDF document"),
+        ("trang.html", b"<html><script>alert(1)</script></html>", "Send a JPG, PDF, PNG file."),
+        ("anh.png.exe", b"MZ\x90\x00", "Send a JPG, PDF, PNG file."),
+        ("rong.pdf", b"", "The file is empty."),
+    ],
+)
+def test_hostile_uploads_are_refused_and_nothing_is_stored(client, procedure, name, content, message):
+    office, application, _ = procedure
+    signed_in(client, office.citizen)
+    draft_id = start(client, office)
+    refused = client.post(
+        f"/ca-nhan/nop-ho-so/{draft_id}/",
+        {**applicant_fields(), f"files-{application.pk}": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert message in refused.content.decode()
+    assert not StoredDocument.objects.exists() and not DossierDraft.objects.get().documents.exists()
+
+
+def test_an_oversized_file_and_a_path_in_the_name_are_handled(client, procedure, settings):
+    office, application, _ = procedure
+    settings.MOTCUA_UPLOAD_MAX_BYTES = 1024
+    signed_in(client, office.citizen)
+    draft_id = start(client, office)
+    big = client.post(
+        f"/ca-nhan/nop-ho-so/{draft_id}/",
+        {**applicant_fields(), f"files-{application.pk}": SimpleUploadedFile("lon.pdf", PDF + b"0" * 2048)},
+        follow=True,
+    )
+    assert "files may be at most" in big.content.decode() and not StoredDocument.objects.exists()
+    client.post(
+        f"/ca-nhan/nop-ho-so/{draft_id}/",
+        {**applicant_fields(), f"files-{application.pk}": SimpleUploadedFile("../../../etc/passwd.pdf", PDF)},
+    )
+    stored = StoredDocument.objects.get()
+    assert stored.original_name == "passwd.pdf" and ".." not in stored.file.name and "passwd" not in stored.file.name
+
+
+def test_nothing_of_another_person_is_reachable_by_guessing_its_address(client, procedure):
+    office, application, _ = procedure
+    with at(2026, 11, 23, 9, 0):
+        dossier = submitted_dossier(client, office, application)
+    document = dossier.documents.get()
+    stored = StoredDocument.objects.get(owner=office.citizen)
+    draft_id = start(client, office)
+    signed_in(client, office.stranger)
+    for url in [
+        f"/ca-nhan/ho-so/{dossier.code}/",
+        f"/ca-nhan/ho-so/{dossier.code}/da-nop/",
+        f"/ca-nhan/ho-so/{dossier.code}/tai-lieu/{document.pk}/",
+        f"/ca-nhan/ho-so/{dossier.code}/giay-tiep-nhan.pdf",
+        f"/ca-nhan/ho-so/{dossier.code}/bieu-mau/supplement-request.pdf",
+        f"/ca-nhan/kho-giay-to/{stored.pk}/",
+        f"/ca-nhan/nop-ho-so/{draft_id}/",
+        f"/ca-nhan/nop-ho-so/{draft_id}/xem-lai/",
+        f"/api/v1/dossiers/{dossier.code}/",
+        f"/api/v1/dossiers/{dossier.code}/documents/{document.pk}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [
+        f"/ca-nhan/ho-so/{dossier.code}/rut/",
+        f"/ca-nhan/ho-so/{dossier.code}/bo-sung/",
+        f"/ca-nhan/ho-so/{dossier.code}/danh-gia/",
+        f"/ca-nhan/ho-so/{dossier.code}/thanh-toan/",
+        f"/ca-nhan/nop-ho-so/{draft_id}/xoa/",
+    ]:
+        assert client.post(url, {"note": "x", "provider": "fake"}).status_code == 404, url
+    client.post("/ca-nhan/kho-giay-to/", {"delete": str(stored.pk)})
+    assert StoredDocument.objects.filter(pk=stored.pk).exists()
+    assert Dossier.objects.get().status == "submitted" and DossierDraft.objects.filter(pk=draft_id).exists()
+    # Before it is returned, not even the applicant downloads the result.
+    signed_in(client, office.citizen)
+    assert client.get(f"/ca-nhan/ho-so/{dossier.code}/tai-lieu/999999/").status_code == 404

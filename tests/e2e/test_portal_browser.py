@@ -1,7 +1,8 @@
-"""A citizen on a phone, who has never used the portal, applies online in Vietnamese: from the procedure
-page, through sign-up and the SMS code, the form, the documents (photos from the phone), the review
-and the declaration, to the dossier code; the desk asks for one more document and the citizen sends it
-from the dossier's page. Every page passes axe-core and fits the phone's width."""
+"""A citizen on a phone, who has never used the portal, applies online in Vietnamese: the search, the
+procedure page, sign-up and the SMS code, the form, the documents (photos from the phone), the review
+and the declaration, the dossier code; the desk asks for one more document and the citizen sends it
+from the dossier's page; the fees are paid through the payment gateway (its simulator); the signed
+e-result is downloaded; the service is rated. Every page passes axe-core and fits the phone's width."""
 
 from __future__ import annotations
 
@@ -55,7 +56,16 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
 
     FakeSmsGateway.reset()
     page = mobile_page
-    page.goto(f"{live_server.url}/thu-tuc/{TRAVEL_CODE}/")
+    # Finding the procedure: the search on the home page, typed without diacritics as on many phones.
+    from motcua.catalog.models import ProcedureVersion
+
+    travel = ProcedureVersion.objects.filter(procedure__code=TRAVEL_CODE).order_by("-valid_from").first()
+    assert travel is not None
+    page.goto(live_server.url + "/")
+    page.get_by_role("search").get_by_role("searchbox").fill("du lich lu hanh noi dia")
+    page.get_by_role("search").get_by_role("button").click()
+    page.get_by_role("link", name=travel.name, exact=True).first.click()
+    expect(page).to_have_url(re.compile(rf"/thu-tuc/{re.escape(TRAVEL_CODE)}/$"))
     page.get_by_role("link", name=vi("Apply online"), exact=True).click()
 
     # Not signed in: the sign-in page, which offers to create an account.
@@ -136,33 +146,82 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     assert dossier.status == "submitted" and dossier.documents.filter(original_name="hop-dong.pdf").exists()
     look(page, axe, screenshot_dir, "dossier")
 
-    # Received and appraised, the fees are asked; the citizen pays online (the demo's test provider).
+    # Received and appraised, the fees are asked; the citizen pays online through the gateway (its
+    # simulator on loopback: the signed order, the payment page, the IPN to this site, the return).
     from django.conf import settings
 
-    settings.MOTCUA_PAYMENT_PROVIDERS = ["fake"]
+    from motcua.demo.seed import demo_result_pdf
+    from motcua.dossiers.services import dossier_document_add
+    from motcua.payments.tests.gateway_simulator import MERCHANT, SECRET, GatewaySimulator
+
     if not dossier.procedure_version.fees.exists():
         dossier.procedure_version.fees.create(name="Phí thẩm định", amount=1_000_000)
     due = sum(fee.amount for fee in dossier.procedure_version.fees.all())
-    head = User.objects.get(username="head1")
+    head, specialist, leader = (User.objects.get(username=name) for name in ("head1", "specialist1", "leader1"))
     for actor, action, extra in [
         (desk, "receive", {}),
         (desk, "transfer", {"unit_code": "QLDL"}),
         (head, "assign", {"assignee_username": "specialist1"}),
-        (User.objects.get(username="specialist1"), "request_payment", {"note": "Nộp phí thẩm định."}),
+        (specialist, "request_payment", {"note": "Nộp phí thẩm định."}),
     ]:
         dossier_transition(code=dossier.code, action=action, actor=actor, **extra)
-    page.reload()
-    expect(page.get_by_role("heading", name=vi("Fees to pay"))).to_be_visible()
-    look(page, axe, screenshot_dir, "dossier-fees")
-    page.get_by_role("button", name=vi("Pay online (test provider)")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Test payment"))
-    look(page, axe, screenshot_dir, "fake-checkout")
-    page.get_by_role("button", name=vi("Pay"), exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        vi("Payment received: the agency goes on with your dossier.")
-    )
+    with GatewaySimulator() as gateway:
+        gateway.ipn_url = f"{live_server.url}/thanh-toan/gateway/thong-bao/"
+        saved = {name: getattr(settings, name) for name in ("MOTCUA_PAYMENT_PROVIDERS", "MOTCUA_PAYMENT_GATEWAY_URL")}
+        settings.MOTCUA_PAYMENT_PROVIDERS = ["gateway"]
+        settings.MOTCUA_PAYMENT_GATEWAY_URL = f"{gateway.url}/pay"
+        settings.MOTCUA_PAYMENT_MERCHANT, settings.MOTCUA_PAYMENT_SECRET = MERCHANT, SECRET
+        try:
+            page.reload()
+            expect(page.get_by_role("heading", name=vi("Fees to pay"))).to_be_visible()
+            look(page, axe, screenshot_dir, "dossier-fees")
+            page.get_by_role("button", name=vi("Pay online (card, bank app, QR)")).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Cổng thanh toán (mô phỏng)")
+            page.screenshot(path=screenshot_dir / "portal-gateway-mobile.png", full_page=True)
+            page.get_by_role("link", name="Thanh toán", exact=True).click()
+            expect(page.get_by_role("status").first).to_contain_text(
+                vi("Payment received: the agency goes on with your dossier.")
+            )
+        finally:
+            for name, value in saved.items():
+                setattr(settings, name, value)
+    assert gateway.ipn_answers == [{"RspCode": "00", "Message": "Confirm Success"}]
     dossier.refresh_from_db()
     assert dossier.status == "in_processing" and dossier.payments.get().amount == due
+
+    # Processed: the specialist and the head hand on, the leader approves with the result, the desk
+    # returns it; the citizen downloads the digitally signed e-result and rates the service.
+    dossier_transition(code=dossier.code, action="forward", actor=specialist)
+    dossier_transition(code=dossier.code, action="forward", actor=head)
+    result = tmp_path / "giay-phep.pdf"
+    result.write_bytes(demo_result_pdf())
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier_document_add(
+        code=dossier.code, actor=leader, kind="result", file=SimpleUploadedFile("giay-phep.pdf", result.read_bytes())
+    )
+    dossier_transition(code=dossier.code, action="approve", actor=leader)
+    dossier_transition(code=dossier.code, action="return_result", actor=desk)
+    page.reload()
+    signed = dossier.documents.get(kind="result", signed_by__gt="")
+    link = page.get_by_role("region", name=vi("Your result")).get_by_role("link", name=signed.original_name)
+    expect(link).to_be_visible()
+    download = page.request.get(live_server.url + (link.get_attribute("href") or ""))
+    assert download.ok and download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF") and b"/ByteRange" in download.body()  # a signed PDF
+    look(page, axe, screenshot_dir, "dossier-result")
+    page.get_by_label(vi("Very satisfied")).check()
+    page.get_by_label(vi("None: everything online")).check()
+    page.get_by_label(vi("Never: it was complete the first time")).check()
+    page.get_by_label(vi("Helpful and courteous")).check()
+    page.get_by_role(
+        "group", name=vi("Was the published information on the procedure accurate and complete?")
+    ).get_by_label(vi("Yes")).check()
+    page.get_by_role("button", name=vi("Send my rating")).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        vi("Thank you for your rating: it is sent to the agency's leaders.")
+    )
+    assert dossier.rating.satisfaction == "very_satisfied"
     page.get_by_role("link", name=vi("My dossiers")).first.click()
     expect(page.get_by_role("table")).to_contain_text(dossier.code)
     look(page, axe, screenshot_dir, "my-dossiers")

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+CONTENT_SECURITY_POLICY = [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "script-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+
+
+def content_security_policy() -> str:
+    """The strict policy; forms may also lead to the payment gateway (its page is where one pays)."""
+    gateway = urlsplit(settings.MOTCUA_PAYMENT_GATEWAY_URL)
+    origin = f"{gateway.scheme}://{gateway.netloc}" if gateway.scheme in ("https", "http") and gateway.netloc else ""
+    directives = [f"{d} {origin}" if d.startswith("form-action") and origin else d for d in CONTENT_SECURITY_POLICY]
+    return "; ".join(directives)
+
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 
@@ -51,6 +60,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         # The admin ships inline scripts and styles; every other page runs under a strict policy.
         if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -26,7 +26,7 @@ from motcua.core.replay import consume_form_token, issue_form_token
 from motcua.core.web import report_errors
 from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, pdf_response, receipt_pdf
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
-from motcua.dossiers.models import Dossier, DossierDraft, StoredDocument
+from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, StoredDocument
 from motcua.dossiers.selectors import applicant_dossier, dossiers_of_applicant
 from motcua.dossiers.services import dossier_supplement_provide, dossier_transition
 from motcua.dossiers.services.drafts import (
@@ -256,6 +256,13 @@ def _due_explanation(dossier: Dossier) -> Any:
     )
 
 
+def _results(dossier: Dossier) -> list[DossierDocument]:
+    """The result to hand the applicant: the digitally signed e-result where there is one."""
+    results = list(dossier.documents.filter(kind=DocumentKind.RESULT).order_by("id"))
+    signed = [document for document in results if document.signed_by]
+    return signed or results
+
+
 @login_required
 def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _mine(request, code)
@@ -277,6 +284,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "forms": forms,
             "supplement": supplement,
             "documents": dossier.documents.order_by("uploaded_at", "id"),
+            "results": _results(dossier) if dossier.status == Status.RETURNED else [],
             "explanation": _due_explanation(dossier),
             "actions": actions,
             "payment_due": amount_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,

@@ -4,7 +4,9 @@ It is the other side of the protocol, written apart from the adapter: it checks 
 signature on the payment URL and on the query, and signs what it sends back (return, IPN, query
 answer) with the merchant's secret. `pay(reference, outcome)` plays the person paying on the
 gateway's page and returns what the gateway would send: the browser's return URL and the IPN's
-parameters (the tests deliver the IPN to the site, or withhold it to test reconciliation).
+parameters (the tests deliver the IPN to the site, or withhold it to test reconciliation). A browser
+sees the payment page (`/pay`) and its buttons (`/pay/confirm`), which send the IPN to `ipn_url`
+and the browser back to the site.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hmac
 import json
 import threading
 import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -34,19 +37,51 @@ class GatewaySimulator:
         self.orders: dict[str, dict[str, str]] = {}  # reference → the checked payment parameters
         self.results: dict[str, dict[str, str]] = {}  # reference → what the gateway knows after payment
         self.refused: list[str] = []
+        self.ipn_url = ""  # where /pay/confirm delivers the IPN (a browser test's live server); "" = withheld
+        self.ipn_answers: list[dict[str, str]] = []
         simulator = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
                 params = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+                if url.path == "/pay/confirm":
+                    self._confirm(params)
+                    return
                 given = params.pop("vnp_SecureHash", "")
                 if url.path != "/pay" or given != _hash(_signed_query(params)) or params["vnp_TmnCode"] != MERCHANT:
                     simulator.refused.append(self.path)
                     self._answer(400, {"error": "invalid signature"})
                     return
                 simulator.orders[params["vnp_TxnRef"]] = params
-                self._answer(200, {"order": params["vnp_TxnRef"], "amount": params["vnp_Amount"]})
+                self._page(params)
+
+            def _page(self, params: dict[str, str]) -> None:
+                """The gateway's payment page: the amount and two choices a browser test clicks."""
+                reference = urllib.parse.quote(params["vnp_TxnRef"])
+                amount = int(params["vnp_Amount"]) // 100
+                html = (
+                    "<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Cổng thanh toán</title></head>"
+                    f"<body><main><h1>Cổng thanh toán (mô phỏng)</h1><p>Số tiền: {amount:,} VND</p>"
+                    f"<p><a href='/pay/confirm?ref={reference}&outcome=paid'>Thanh toán</a></p>"
+                    f"<p><a href='/pay/confirm?ref={reference}&outcome=declined'>Hủy giao dịch</a></p>"
+                    "</main></body></html>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(html)))
+                self.end_headers()
+                self.wfile.write(html)
+
+            def _confirm(self, query: dict[str, str]) -> None:
+                """The person paid on the gateway: the IPN to the merchant's server, then the browser back."""
+                return_url, ipn = simulator.pay(query["ref"], query.get("outcome", "paid"))
+                if simulator.ipn_url:
+                    with urllib.request.urlopen(f"{simulator.ipn_url}?{urllib.parse.urlencode(ipn)}") as answer:  # noqa: S310
+                        simulator.ipn_answers.append(json.loads(answer.read()))
+                self.send_response(302)
+                self.send_header("Location", return_url)
+                self.end_headers()
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

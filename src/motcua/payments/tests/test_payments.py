@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.request
 from datetime import timedelta
 from decimal import Decimal
@@ -68,12 +67,14 @@ def start(client, office, code, provider="gateway"):
 def test_paid_through_the_gateway_the_dossier_goes_on_once(client, office, gateway, awaiting_payment):
     code = awaiting_payment
     checkout = start(client, office, code)
-    page = client.get(f"/ca-nhan/ho-so/{code}/").content.decode()
-    assert "Fees to pay" in page and "1.500.000 đ" in page
-    # The gateway accepts our signed order (it checks the signature itself) for 1,500,000 đ × 100.
-    with urllib.request.urlopen(checkout) as response:  # noqa: S310 (the simulator, on loopback)
-        assert json.loads(response.read())["amount"] == "150000000"
+    dossier_page = client.get(f"/ca-nhan/ho-so/{code}/")
+    assert "Fees to pay" in dossier_page.content.decode() and "1.500.000 đ" in dossier_page.content.decode()
+    # The page's forms may lead to the gateway (and nowhere else but the site).
+    assert f"form-action 'self' {gateway.url};" in dossier_page["Content-Security-Policy"]
     payment = Payment.objects.get()
+    # The gateway accepted our signed order (it checks the signature itself) for 1,500,000 đ × 100.
+    assert checkout.startswith(f"{gateway.url}/pay?") and not gateway.refused
+    assert gateway.orders[payment.reference]["vnp_Amount"] == "150000000"
     assert (payment.status, payment.amount, payment.provider) == ("pending", Decimal("1500000"), "gateway")
     return_url, ipn = gateway.pay(payment.reference, "paid")
     answer = client.get("/thanh-toan/gateway/thong-bao/", ipn)

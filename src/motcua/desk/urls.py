@@ -13,6 +13,7 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-kiem-soat.pdf", views.control_slip, name="control-slip"),
     path("ho-so/<str:code>/tai-lieu/", views.upload, name="upload"),
     path("ho-so/<str:code>/thu-phi/", views.cash_payment, name="cash-payment"),
+    path("ho-so/<str:code>/bien-nhan/<str:reference>.pdf", views.payment_receipt, name="payment-receipt"),
     path("ho-so/<str:code>/xin-y-kien/", views.consult, name="consult"),
     path("ho-so/<str:code>/xin-y-kien/<int:consultation_id>/tra-loi/", views.answer, name="answer"),
     path("so-theo-doi/", views.register, name="register"),

@@ -38,6 +38,7 @@ from motcua.documents.forms import (
     FormNotIssued,
     control_slip_pdf,
     notice_pdf,
+    payment_receipt_pdf,
     pdf_response,
     receipt_pdf,
 )
@@ -59,6 +60,7 @@ from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
 from motcua.feedback.selectors import ratings_for
 from motcua.feedback.services import rating_reviewed
+from motcua.payments.constants import PaymentStatus
 from motcua.payments.services import amount_due, payment_record_cash
 
 QUEUE_LABELS = {
@@ -315,6 +317,15 @@ def cash_payment(request: HttpRequest, code: str) -> HttpResponse:
         _("Payment recorded; the processing time runs again."),
     )
     return redirect("desk:dossier", code=code)
+
+
+@official_required
+def payment_receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    dossier = _visible(request, code)
+    payment = dossier.payments.filter(reference=reference, status=PaymentStatus.PAID).first()
+    if payment is None:
+        raise Http404
+    return pdf_response(payment_receipt_pdf(payment), f"bien-nhan-{payment.reference}.pdf")
 
 
 @official_required

@@ -20,9 +20,12 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.catalog.constants import DocumentCopy, StepActor
-from motcua.core.templatetags.formats import phone
+from motcua.core.templatetags.formats import dong, phone
+from motcua.documents.amounts import in_words
 from motcua.dossiers.constants import Action, Timeliness
 from motcua.dossiers.models import Dossier, DossierStep
+from motcua.payments.constants import PaymentMethod
+from motcua.payments.models import Payment
 
 
 class PdfUnavailable(RuntimeError):
@@ -237,3 +240,25 @@ def control_slip_pdf(dossier: Dossier) -> bytes:
         "place_date": f"ngày {now:%d} tháng {now:%m} năm {now:%Y}",
     }
     return html_to_pdf(render_to_string("documents/control_slip.html", context))
+
+
+def payment_receipt_pdf(payment: Payment) -> bytes:
+    """The receipt of fees paid for a dossier (online or in cash), with the amount in words."""
+    dossier = payment.dossier
+    paid_at = timezone.localtime(payment.paid_at or payment.created_at)
+    context = {
+        "payment": payment,
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "parent": dossier.competent_agency.parent,
+        "issuer": dossier.competent_agency,
+        "receiving": dossier.receiving_agency,
+        "fees": list(dossier.procedure_version.fees.all()),
+        "amount": dong(payment.amount),
+        "amount_words": in_words(int(payment.amount)),
+        "method": "Tiền mặt tại Bộ phận Một cửa" if payment.method == PaymentMethod.CASH else "Thanh toán trực tuyến",
+        "paid_at": f"{paid_at:%H:%M} ngày {paid_at:%d/%m/%Y}",
+        "place_date": f"ngày {paid_at:%d} tháng {paid_at:%m} năm {paid_at:%Y}",
+        "collector": str(payment.recorded_by) if payment.recorded_by else "(thanh toán trực tuyến)",
+    }
+    return html_to_pdf(render_to_string("documents/payment_receipt.html", context))

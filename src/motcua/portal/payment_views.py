@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
 from motcua.core.web import report_errors
+from motcua.documents.forms import payment_receipt_pdf, pdf_response
 from motcua.integrations.payment_providers import payment_provider
 from motcua.integrations.payment_providers.fake import OUTCOMES, fake_notice_params
 from motcua.payments.constants import PaymentStatus
@@ -95,3 +96,19 @@ def fake_checkout(request: HttpRequest, reference: str) -> HttpResponse:
         params = fake_notice_params(payment.reference, int(payment.amount), request.POST["outcome"])
         return redirect(f"{back}?{urlencode(params)}")
     return render(request, "portal/fake_checkout.html", {"payment": payment, "outcomes": OUTCOMES})
+
+
+@login_required
+def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    """The receipt of a paid payment of one's own dossier."""
+    assert isinstance(request.user, User)
+    payment = (
+        Payment.objects.filter(
+            reference=reference, dossier__code=code, dossier__owner=request.user, status=PaymentStatus.PAID
+        )
+        .select_related("dossier__procedure_version__procedure", "dossier__competent_agency__parent", "recorded_by")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return pdf_response(payment_receipt_pdf(payment), f"bien-nhan-{payment.reference}.pdf")

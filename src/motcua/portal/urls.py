@@ -24,6 +24,7 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/bo-sung/", applications.answer_supplement, name="supplement"),
     path("ca-nhan/ho-so/<str:code>/rut/", applications.withdraw, name="withdraw"),
     path("ca-nhan/ho-so/<str:code>/thanh-toan/", payment_views.start, name="pay"),
+    path("ca-nhan/ho-so/<str:code>/bien-nhan/<str:reference>.pdf", payment_views.receipt, name="payment-receipt"),
     path("ca-nhan/ho-so/<str:code>/danh-gia/", rating_views.rate, name="rate"),
     path("ca-nhan/ho-so/<str:code>/giay-tiep-nhan.pdf", applications.my_receipt, name="receipt"),
     path("ca-nhan/ho-so/<str:code>/bieu-mau/<str:form>.pdf", applications.my_notice, name="notice"),

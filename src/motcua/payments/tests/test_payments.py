@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import urllib.request
 from datetime import timedelta
 from decimal import Decimal
@@ -187,3 +189,50 @@ def test_the_desk_records_a_cash_payment(client, office, awaiting_payment):
     again = client.post(f"/mot-cua/ho-so/{awaiting_payment}/thu-phi/", {"amount": "10"}, follow=True)
     assert "No payment is asked" in again.content.decode() or "Only the desk" in again.content.decode()
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (0, "Không đồng"),
+        (15, "Mười lăm đồng"),
+        (21, "Hai mươi mốt đồng"),
+        (105, "Một trăm lẻ năm đồng"),
+        (1_000_005, "Một triệu không trăm lẻ năm đồng"),
+        (1_500_000, "Một triệu năm trăm nghìn đồng"),
+        (1_234_567, "Một triệu hai trăm ba mươi tư nghìn năm trăm sáu mươi bảy đồng"),
+        (3_000_000_000, "Ba tỷ đồng"),
+    ],
+)
+def test_amounts_in_vietnamese_words(amount, words):
+    from motcua.documents.amounts import in_words
+
+    assert in_words(amount) == words
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_receipt_of_a_payment_for_the_applicant_and_the_desk(client, office, awaiting_payment, tmp_path):
+    client.force_login(office.desk)
+    client.post(f"/mot-cua/ho-so/{awaiting_payment}/thu-phi/", {"amount": "1500000"})
+    payment = Payment.objects.get()
+    desk_copy = client.get(f"/mot-cua/ho-so/{awaiting_payment}/bien-nhan/{payment.reference}.pdf")
+    assert desk_copy["Content-Type"] == "application/pdf"
+    path = tmp_path / "bien-nhan.pdf"
+    path.write_bytes(desk_copy.content)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    for expected in [
+        "BIÊN NHẬN THU PHÍ, LỆ PHÍ",
+        payment.reference,
+        "1.500.000 đ",
+        "Một triệu năm trăm nghìn đồng",
+        "Tiền mặt tại Bộ phận Một cửa",
+        "Lê Văn Hai",
+        awaiting_payment,
+    ]:
+        assert expected in text, expected
+    client.force_login(office.citizen)
+    assert client.get(f"/ca-nhan/ho-so/{awaiting_payment}/bien-nhan/{payment.reference}.pdf").status_code == 200
+    client.force_login(office.stranger)
+    assert client.get(f"/ca-nhan/ho-so/{awaiting_payment}/bien-nhan/{payment.reference}.pdf").status_code == 404

@@ -87,7 +87,10 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     page.get_by_label(vi("Code")).fill(code.group(1))
     page.get_by_role("button", name=vi("Verify"), exact=True).click()
 
-    # Back where they were going: the application, with their name and phone already filled in.
+    # Back where they were going: what to have ready, then the application with their name and phone.
+    expect(page.get_by_role("heading", name=vi("Have these ready"))).to_be_visible()
+    look(page, axe, screenshot_dir, "apply-start")
+    page.get_by_role("button", name=vi("Start the application")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Apply online"))
     expect(page.get_by_label(vi("Full name, or the organisation's name"))).to_have_value("Nguyễn Thị Hoa")
     expect(page.get_by_label(vi("Mobile phone"))).to_have_value("+84907111222")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
 from motcua.catalog.online_form import form_fields, read_answers
+from motcua.catalog.selectors import procedure_detail
 from motcua.core.addresses import communes, provinces
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.replay import consume_form_token, issue_form_token
@@ -70,22 +71,24 @@ def _mine(request: HttpRequest, code: str) -> Dossier:
 
 @login_required
 def apply_start(request: HttpRequest, code: str) -> HttpResponse:
-    """From the procedure page: resume an unfinished application of this procedure, or start one."""
+    """From the procedure page: what to have ready, the unfinished applications to resume, and Start.
+
+    Only the button (a POST) makes a draft: following a link never does.
+    """
     user = _user(request)
     if request.method == "POST":
         draft = report_errors(request, lambda: draft_start(owner=user, procedure_code=code), "")
         if draft is not None:
             return redirect("portal:draft", draft_id=draft.pk)
         return redirect("portal:procedure-detail", code=code)
+    try:
+        version = procedure_detail(code)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
     drafts = DossierDraft.objects.filter(
         owner=user, procedure_version__procedure__code=code, dossier__isnull=True
     ).select_related("procedure_version")
-    if not drafts:
-        draft = report_errors(request, lambda: draft_start(owner=user, procedure_code=code), "")
-        if draft is None:
-            return redirect("portal:procedure-detail", code=code)
-        return redirect("portal:draft", draft_id=draft.pk)
-    return render(request, "portal/apply_start.html", {"code": code, "drafts": drafts})
+    return render(request, "portal/apply_start.html", {"version": version, "drafts": drafts})
 
 
 def _then(request: HttpRequest, url: str) -> HttpResponse:
@@ -119,8 +122,9 @@ def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
             "",
         )
         failed = saved is None or bool(unreadable)
+        titles = {field.name: field.title for field in form_fields(version.form_schema or {})}
         for question, errors in unreadable.items():
-            messages.error(request, f"{question}: {' '.join(errors)}")
+            messages.error(request, f"{titles.get(question, question)}: {' '.join(errors)}")
         failed |= _take_files(request, draft)
         here = reverse("portal:draft", args=[draft.pk])
         if "remove" in request.POST:

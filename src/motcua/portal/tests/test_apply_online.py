@@ -55,7 +55,7 @@ def applicant_fields(**changes):
 
 
 def start(client, office) -> int:
-    response = client.get(f"/thu-tuc/{office.version.procedure.code}/nop-truc-tuyen/")
+    response = client.post(f"/thu-tuc/{office.version.procedure.code}/nop-truc-tuyen/")
     assert response.status_code == 302
     found = re.search(r"/nop-ho-so/(\d+)/", response["Location"])
     assert found, response["Location"]
@@ -78,6 +78,10 @@ def test_apply_online_from_the_procedure_page_to_the_desk_queue(client, procedur
     assert gate.status_code == 302 and gate["Location"].startswith("/dang-nhap/?next=")
 
     signed_in(client, office.citizen)
+    # The page says what to have ready; following the link makes nothing, the button does.
+    ready = client.get(f"/thu-tuc/{office.version.procedure.code}/nop-truc-tuyen/")
+    assert "Have these ready" in ready.content.decode() and "Giấy phép kinh doanh" in ready.content.decode()
+    assert not DossierDraft.objects.exists()
     draft_id = start(client, office)
     form = client.get(f"/ca-nhan/nop-ho-so/{draft_id}/")
     assert "Mục đích" in form.content.decode() and "Đơn đề nghị" in form.content.decode()
@@ -211,7 +215,7 @@ def test_drafts_and_dossiers_are_their_owners_alone(client, procedure):
     assert client.post(f"/ca-nhan/nop-ho-so/{draft_id}/", applicant_fields()).status_code == 404
     assert client.get("/ca-nhan/ho-so/").status_code == 200
     signed_in(client, office.desk)
-    refused = client.get(f"/thu-tuc/{office.version.procedure.code}/nop-truc-tuyen/", follow=True)
+    refused = client.post(f"/thu-tuc/{office.version.procedure.code}/nop-truc-tuyen/", follow=True)
     assert "apply online with a citizen or organisation account" in refused.content.decode()
 
 

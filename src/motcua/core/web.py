@@ -1,4 +1,4 @@
-"""Helpers of the server-rendered pages (desk and portal): a service call's refusal as a message."""
+"""Helpers of the web edges (desk, portal, API): a service call's refusal as a message, a private file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, NotFoundError
@@ -35,3 +36,10 @@ def report_errors(request: HttpRequest, call: Callable[[], T], done: str) -> T |
             messages.success(request, done)
         return result
     return None
+
+
+def private_file_response(file: FieldFile, *, name: str, content_type: str, attachment: bool = False) -> FileResponse:
+    """A stored file for the one person allowed to read it: its type as checked, never cached."""
+    response = FileResponse(file.open("rb"), as_attachment=attachment, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

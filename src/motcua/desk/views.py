@@ -35,12 +35,10 @@ from motcua.desk.forms import (
 )
 from motcua.documents.forms import (
     NOTICES,
-    FormNotIssued,
     control_slip_pdf,
-    notice_pdf,
-    payment_receipt_pdf,
+    form_response,
+    payment_receipt_response,
     pdf_response,
-    receipt_pdf,
 )
 from motcua.documents.register import register_csv, register_pdf, register_rows, register_xlsx
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
@@ -325,7 +323,7 @@ def payment_receipt(request: HttpRequest, code: str, reference: str) -> HttpResp
     payment = dossier.payments.filter(reference=reference, status=PaymentStatus.PAID).first()
     if payment is None:
         raise Http404
-    return pdf_response(payment_receipt_pdf(payment), f"bien-nhan-{payment.reference}.pdf")
+    return payment_receipt_response(payment)
 
 
 @official_required
@@ -392,23 +390,13 @@ def answer(request: HttpRequest, code: str, consultation_id: int) -> HttpRespons
 
 @official_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _visible(request, code)
-    if dossier.received_at is None:
-        raise Http404(_("The receipt is issued once the dossier is received."))
-    return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+    return form_response(_visible(request, code), "receipt")
 
 
 @official_required
 def notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
-    """Forms 02 (supplement request), 03 (refusal), 04 (apology and new date) as PDF."""
-    if form not in NOTICES:
-        raise Http404
-    try:
-        dossier = dossier_for_user(user=_user(request), code=code)
-        pdf = notice_pdf(dossier, form)
-    except (NotFoundError, FormNotIssued) as exc:
-        raise Http404(str(exc)) from exc
-    return pdf_response(pdf, f"{form}-{dossier.code}.pdf")
+    """Forms 02 (supplement request), 03 (refusal), 04 (apology and new date), 05 (stop) as PDF."""
+    return form_response(_visible(request, code), form)
 
 
 @official_required

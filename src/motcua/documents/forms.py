@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.constants import DocumentCopy, StepActor
@@ -86,8 +87,14 @@ def register_number(dossier: Dossier) -> int:
     return earlier.count() + 1
 
 
+class FormNotIssued(LookupError):
+    """The dossier never went through the step that issues this form."""
+
+
 def receipt_pdf(dossier: Dossier) -> bytes:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, two copies (Liên 1: lưu; Liên 2: giao người nộp)."""
+    if dossier.received_at is None:
+        raise FormNotIssued(_("The receipt is issued once the dossier is received."))
     version = dossier.procedure_version
     receiving = dossier.receiving_agency
     receiver = dossier.transitions.filter(action=Action.RECEIVE).select_related("actor").first()
@@ -129,10 +136,6 @@ NOTICES: dict[str, tuple[frozenset[str], str]] = {
     "apology": (frozenset({Action.EXTEND}), "documents/apology.html"),  # form 04
     "stop": (frozenset({Action.STOP}), "documents/stop.html"),  # form 05 (TT 03/2025)
 }
-
-
-class FormNotIssued(LookupError):
-    """The dossier never went through the step that issues this form."""
 
 
 def notice_pdf(dossier: Dossier, form: str) -> bytes:
@@ -262,3 +265,19 @@ def payment_receipt_pdf(payment: Payment) -> bytes:
         "collector": str(payment.recorded_by) if payment.recorded_by else "(thanh toán trực tuyến)",
     }
     return html_to_pdf(render_to_string("documents/payment_receipt.html", context))
+
+
+def form_response(dossier: Dossier, form: str) -> HttpResponse:
+    """Form 01 (`receipt`) or one of the notices 02–05 of a dossier as PDF; 404 if it was never issued."""
+    try:
+        if form == "receipt":
+            return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+        if form not in NOTICES:
+            raise Http404
+        return pdf_response(notice_pdf(dossier, form), f"{form}-{dossier.code}.pdf")
+    except FormNotIssued as exc:
+        raise Http404(str(exc)) from exc
+
+
+def payment_receipt_response(payment: Payment) -> HttpResponse:
+    return pdf_response(payment_receipt_pdf(payment), f"bien-nhan-{payment.reference}.pdf")

@@ -19,9 +19,10 @@ from motcua.accounts.constants import Role
 from motcua.accounts.models import User
 from motcua.catalog.constants import StepActor
 from motcua.core.errors import NotFoundError
-from motcua.dossiers.constants import Status
-from motcua.dossiers.models import Dossier, DossierConsultation, DossierStep
-from motcua.dossiers.permissions import DossierScope, dossier_scope, dossiers_visible_to
+from motcua.dossiers.constants import DocumentKind, Status
+from motcua.dossiers.models import Dossier, DossierConsultation, DossierDocument, DossierStep
+from motcua.dossiers.permissions import DossierScope, dossier_scope, dossiers_visible_to, roles_on_dossier
+from motcua.dossiers.states import APPLICANT
 
 PAGE_FLOOR = 25
 SMALL_LIST = 20_000
@@ -352,3 +353,21 @@ def applicant_dossier(*, user: User, code: str) -> Dossier:
     if dossier is None:
         raise NotFoundError(_("No dossier with code %(code)s among yours.") % {"code": code}, code="dossier-not-found")
     return dossier
+
+
+def dossier_document_for(*, user: User, dossier: Dossier, document_id: int) -> DossierDocument:
+    """A file of a dossier the user may see; its applicant gets the result only once it is returned.
+
+    Until then the result is the agency's draft (unsigned, perhaps not yet approved).
+    """
+    document = dossier.documents.filter(pk=document_id).first()
+    if (
+        document is not None
+        and document.kind == DocumentKind.RESULT
+        and dossier.status != Status.RETURNED
+        and roles_on_dossier(user, dossier) <= APPLICANT
+    ):
+        document = None
+    if document is None:
+        raise NotFoundError(_("This dossier has no such document."), code="document-not-found")
+    return document

@@ -24,11 +24,11 @@ from motcua.catalog.selectors import procedure_detail
 from motcua.core.addresses import communes, provinces
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.replay import consume_form_token, issue_form_token
-from motcua.core.web import report_errors
-from motcua.documents.forms import NOTICES, FormNotIssued, notice_pdf, pdf_response, receipt_pdf
+from motcua.core.web import private_file_response, report_errors
+from motcua.documents.forms import NOTICES, form_response
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, StoredDocument
-from motcua.dossiers.selectors import applicant_dossier, dossiers_of_applicant
+from motcua.dossiers.selectors import applicant_dossier, dossier_document_for, dossiers_of_applicant
 from motcua.dossiers.services import dossier_supplement_provide, dossier_transition
 from motcua.dossiers.services.drafts import (
     APPLICANT_FIELDS,
@@ -343,35 +343,20 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_receipt(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _mine(request, code)
-    if dossier.received_at is None:
-        raise Http404(_("The receipt is issued once the dossier is received."))
-    return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
-
-
-@login_required
-def my_notice(request: HttpRequest, code: str, form: str) -> HttpResponse:
-    if form not in NOTICES:
-        raise Http404
-    dossier = _mine(request, code)
-    try:
-        return pdf_response(notice_pdf(dossier, form), f"{form}-{dossier.code}.pdf")
-    except FormNotIssued as exc:
-        raise Http404(str(exc)) from exc
+def my_form(request: HttpRequest, code: str, form: str = "receipt") -> HttpResponse:
+    """The receipt (form 01) or a notice (02–05) of one's own dossier, once issued."""
+    return form_response(_mine(request, code), form)
 
 
 @login_required
 def my_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     """A file of one's own dossier: what one sent, and the electronic result once returned."""
     dossier = _mine(request, code)
-    document = dossier.documents.filter(pk=document_id).first()
-    if document is None or (document.kind == DocumentKind.RESULT and dossier.status != Status.RETURNED):
-        raise Http404
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = f'inline; filename="{document.original_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        document = dossier_document_for(user=_user(request), dossier=dossier, document_id=document_id)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+    return private_file_response(document.file, name=document.original_name, content_type=document.content_type)
 
 
 @login_required
@@ -400,7 +385,4 @@ def stored_file(request: HttpRequest, stored_id: int) -> FileResponse:
     stored = StoredDocument.objects.filter(owner=_user(request), pk=stored_id).first()
     if stored is None:
         raise Http404
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{stored.original_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored.file, name=stored.original_name, content_type=stored.content_type)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
 from motcua.core.web import report_errors
-from motcua.documents.forms import payment_receipt_pdf, pdf_response
+from motcua.documents.forms import payment_receipt_response
 from motcua.integrations.payment_providers import payment_provider
 from motcua.integrations.payment_providers.fake import OUTCOMES, fake_notice_params
 from motcua.payments.constants import PaymentStatus
@@ -111,4 +111,4 @@ def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     )
     if payment is None:
         raise Http404
-    return pdf_response(payment_receipt_pdf(payment), f"bien-nhan-{payment.reference}.pdf")
+    return payment_receipt_response(payment)

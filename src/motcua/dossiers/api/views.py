@@ -14,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from motcua.core.errors import DomainError, NotFoundError
-from motcua.documents.forms import pdf_response, receipt_pdf
+from motcua.core.errors import DomainError
+from motcua.core.web import private_file_response
+from motcua.documents.forms import FormNotIssued, pdf_response, receipt_pdf
 from motcua.dossiers.api.serializers import (
     LIST_COLUMNS,
     DocumentSerializer,
@@ -28,7 +29,7 @@ from motcua.dossiers.api.serializers import (
 )
 from motcua.dossiers.constants import Action, DocumentKind, Status
 from motcua.dossiers.permissions import roles_on_dossier
-from motcua.dossiers.selectors import dossier_for_user, dossier_list, dossier_public_lookup
+from motcua.dossiers.selectors import dossier_document_for, dossier_for_user, dossier_list, dossier_public_lookup
 from motcua.dossiers.services import (
     ApplicantData,
     dossier_access_record,
@@ -202,18 +203,11 @@ class DossierDocumentView(GenericAPIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["dossiers"])
     def get(self, request: Request, code: str, document_id: int) -> FileResponse:
         dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-        document = dossier.documents.filter(pk=document_id).first()
-        if document is None:
-            raise NotFoundError(_("This dossier has no such document."), code="document-not-found")
+        document = dossier_document_for(user=request.user, dossier=dossier, document_id=document_id)  # type: ignore[arg-type]
         dossier_access_record(dossier=dossier, user=request.user, what=f"document {document.pk}")  # type: ignore[arg-type]
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
+        return private_file_response(
+            document.file, name=document.original_name, content_type=document.content_type, attachment=True
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class ReceiptView(GenericAPIView):
@@ -225,6 +219,7 @@ class ReceiptView(GenericAPIView):
     @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["dossiers"])
     def get(self, request: Request, code: str) -> HttpResponse:
         dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-        if dossier.received_at is None:
-            raise DomainError(_("The receipt is issued once the dossier is received."), code="not-received")
-        return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+        try:
+            return pdf_response(receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+        except FormNotIssued as exc:
+            raise DomainError(str(exc), code="not-received") from exc

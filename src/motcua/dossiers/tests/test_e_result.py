@@ -35,6 +35,13 @@ def test_the_returned_result_is_signed_and_reaches_the_applicant(client, office)
     )
     assert uploaded.status_code == 201
     act(office.leader, code, "approve")
+    # Approved but not returned: the officials read the result, the applicant not yet (API or page).
+    draft_result = Dossier.objects.get(code=code).documents.get(kind="result")
+    url = f"/api/v1/dossiers/{code}/documents/{draft_result.pk}/"
+    assert api(office.leader).get(url).status_code == 200
+    assert api(office.citizen).get(url).status_code == 404
+    client.force_login(office.citizen)
+    assert client.get(f"/ca-nhan/ho-so/{code}/tai-lieu/{draft_result.pk}/").status_code == 404
     act(office.desk, code, "return_result")
 
     dossier = Dossier.objects.get(code=code)

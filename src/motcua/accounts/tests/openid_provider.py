@@ -11,21 +11,21 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from motcua.core.testing.loopback import Handler, LoopbackServer
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-class OpenIdProvider:
+class OpenIdProvider(LoopbackServer):
     def __init__(self, *, client_id: str, client_secret: str, claims: dict[str, Any]) -> None:
         self.client_id, self.client_secret, self.claims = client_id, client_secret, claims
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -35,47 +35,26 @@ class OpenIdProvider:
         self.issuer_override = ""  # set to make the provider sign as someone else
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Provider(Handler):
             def do_GET(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
                 query = dict(urllib.parse.parse_qsl(url.query))
                 if url.path == "/authorize":
                     provider._authorize(self, query)
                 elif url.path == "/jwks":
-                    self._json(200, provider.jwks())
+                    self.send_json(200, provider.jwks())
                 elif url.path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     found = provider.tokens.get(token)
-                    self._json(200, found) if found else self._json(401, {"error": "invalid_token"})
+                    self.send_json(200, found) if found else self.send_json(401, {"error": "invalid_token"})
                 else:
-                    self._json(404, {})
+                    self.send_json(404, {})
 
             def do_POST(self) -> None:
-                body = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+                body = dict(urllib.parse.parse_qsl(self.read_body().decode()))
                 provider._token(self, body)
 
-            def _json(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> OpenIdProvider:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Provider)
 
     @property
     def issuer(self) -> str:
@@ -96,18 +75,16 @@ class OpenIdProvider:
             ]
         }
 
-    def _authorize(self, handler: Any, query: dict[str, str]) -> None:
+    def _authorize(self, handler: Handler, query: dict[str, str]) -> None:
         if query.get("client_id") != self.client_id or query.get("response_type") != "code":
-            handler._json(400, {"error": "invalid_request"})
+            handler.send_json(400, {"error": "invalid_request"})
             return
         code = secrets.token_urlsafe(16)
         self.codes[code] = query
         location = f"{query['redirect_uri']}?{urllib.parse.urlencode({'code': code, 'state': query['state']})}"
-        handler.send_response(302)
-        handler.send_header("Location", location)
-        handler.end_headers()
+        handler.send_redirect(location)
 
-    def _token(self, handler: Any, body: dict[str, str]) -> None:
+    def _token(self, handler: Handler, body: dict[str, str]) -> None:
         asked = self.codes.pop(body.get("code", ""), None)  # a code works once
         verifier = body.get("code_verifier", "")
         challenge = _b64(hashlib.sha256(verifier.encode()).digest())
@@ -118,7 +95,7 @@ class OpenIdProvider:
             or body.get("redirect_uri") != asked["redirect_uri"]
             or challenge != asked.get("code_challenge")
         ):
-            handler._json(400, {"error": "invalid_grant"})
+            handler.send_json(400, {"error": "invalid_grant"})
             return
         now = int(time.time())
         payload = {
@@ -131,7 +108,7 @@ class OpenIdProvider:
         }
         access_token = secrets.token_urlsafe(24)
         self.tokens[access_token] = self.claims
-        handler._json(200, {"access_token": access_token, "token_type": "Bearer", "id_token": self.sign(payload)})
+        handler.send_json(200, {"access_token": access_token, "token_type": "Bearer", "id_token": self.sign(payload)})
 
     def sign(self, payload: dict[str, Any]) -> str:
         header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}

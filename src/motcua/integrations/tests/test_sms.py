@@ -3,48 +3,36 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from motcua.core.testing.loopback import Handler, LoopbackServer
 from motcua.integrations.sms.base import SmsError, SmsMessage, without_diacritics
 from motcua.integrations.sms.fake import FakeSmsGateway
 from motcua.integrations.sms.http import HttpSmsGateway
 
 
-class Gateway(BaseHTTPRequestHandler):
+class Gateway(Handler):
     """A brand-name SMS provider: checks the key, answers with `status` (200 takes the message)."""
 
     received: list[dict] = []
     status = 200
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.loads(self.read_body())
         if self.headers.get("Authorization") != "Bearer secret-key":
-            self.send_response(401)
-            self.end_headers()
+            self.send_json(401, {"error": "unauthorised"})
             return
         self.received.append(body)
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps({"message_id": f"gw-{len(self.received)}"}).encode())
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(self.status, {"message_id": f"gw-{len(self.received)}"})
 
 
 @pytest.fixture
 def gateway_url() -> Iterator[str]:
     Gateway.received, Gateway.status = [], 200
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/send"
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(Gateway) as server:
+        yield f"{server.url}/send"
 
 
 MESSAGE = SmsMessage(to="+84907111222", text="Ma xac minh: 123456", idempotency_key="verification-7")

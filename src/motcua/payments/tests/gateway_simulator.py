@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from motcua.core.testing.loopback import Handler, LoopbackServer
 
 MERCHANT, SECRET = "MOTCUA01", "simulator-secret-0123456789"
 
@@ -32,7 +32,7 @@ def _signed_query(params: dict[str, str]) -> str:
     return "&".join(f"{k}={urllib.parse.quote_plus(v)}" for k, v in pairs)
 
 
-class GatewaySimulator:
+class GatewaySimulator(LoopbackServer):
     def __init__(self) -> None:
         self.orders: dict[str, dict[str, str]] = {}  # reference → the checked payment parameters
         self.results: dict[str, dict[str, str]] = {}  # reference → what the gateway knows after payment
@@ -41,7 +41,7 @@ class GatewaySimulator:
         self.ipn_answers: list[dict[str, str]] = []
         simulator = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Gateway(Handler):
             def do_GET(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
                 params = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
@@ -51,7 +51,7 @@ class GatewaySimulator:
                 given = params.pop("vnp_SecureHash", "")
                 if url.path != "/pay" or given != _hash(_signed_query(params)) or params["vnp_TmnCode"] != MERCHANT:
                     simulator.refused.append(self.path)
-                    self._answer(400, {"error": "invalid signature"})
+                    self.send_json(400, {"error": "invalid signature"})
                     return
                 simulator.orders[params["vnp_TxnRef"]] = params
                 self._page(params)
@@ -79,12 +79,10 @@ class GatewaySimulator:
                 if simulator.ipn_url:
                     with urllib.request.urlopen(f"{simulator.ipn_url}?{urllib.parse.urlencode(ipn)}") as answer:  # noqa: S310
                         simulator.ipn_answers.append(json.loads(answer.read()))
-                self.send_response(302)
-                self.send_header("Location", return_url)
-                self.end_headers()
+                self.send_redirect(return_url)
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = json.loads(self.read_body())
                 fields = [
                     "vnp_RequestId",
                     "vnp_Version",
@@ -97,33 +95,12 @@ class GatewaySimulator:
                     "vnp_OrderInfo",
                 ]
                 if body.get("vnp_SecureHash") != _hash("|".join(str(body.get(f, "")) for f in fields)):
-                    self._answer(200, simulator._query_answer(body, "97", {}))
+                    self.send_json(200, simulator._query_answer(body, "97", {}))
                     return
                 result = simulator.results.get(body["vnp_TxnRef"])
-                self._answer(200, simulator._query_answer(body, "00" if result else "91", result or {}))
+                self.send_json(200, simulator._query_answer(body, "00" if result else "91", result or {}))
 
-            def _answer(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> GatewaySimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Gateway)
 
     def pay(self, reference: str, outcome: str = "paid", *, amount: int | None = None) -> tuple[str, dict[str, str]]:
         """The person pays (or the bank declines) on the gateway's page: (return URL, IPN parameters)."""

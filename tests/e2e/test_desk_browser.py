@@ -212,7 +212,8 @@ def test_paper_dossier_from_the_desk_to_the_returned_result(page: Any, live_serv
     page.get_by_label(vi("Password")).fill("not-the-password")
     page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
     expect(page.get_by_role("alert")).to_have_text(
-        vi("Wrong phone, e-mail or password. After five wrong tries the account waits 15 minutes.")
+        vi("Wrong phone, e-mail or password. After %(n)s wrong tries the account waits %(minutes)s minutes.")
+        % {"n": 5, "minutes": 15}
     )
 
     # 1. The desk officer receives a complete paper dossier, scans it and prints the receipt (form 01).

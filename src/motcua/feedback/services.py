@@ -29,10 +29,6 @@ class RatingAnswers:
     comment: str = ""
 
 
-def can_rate(dossier: Dossier) -> bool:
-    return dossier.status in RATEABLE and not ServiceRating.objects.filter(dossier=dossier).exists()
-
-
 @transaction.atomic
 def rating_submit(*, dossier: Dossier, answers: RatingAnswers, channel: str) -> ServiceRating:
     """The applicant's rating; an unhappy one (or a complaint) is flagged for the leaders."""

@@ -46,6 +46,11 @@ def amount_due(dossier: Dossier) -> Decimal:
     return sum((fee.amount for fee in dossier.procedure_version.fees.all()), Decimal(0))
 
 
+def _description(dossier: Dossier) -> str:
+    """What the payment is for, without diacritics: gateways and bank statements show only ASCII."""
+    return f"Phi, le phi ho so {dossier.code}"
+
+
 def _order(payment: Payment, return_url: str = "", client_ip: str = "") -> PaymentOrder:
     return PaymentOrder(
         reference=payment.reference,
@@ -77,7 +82,7 @@ def payment_start(*, code: str, user: User, provider_name: str, return_url: str,
     payment = Payment.objects.create(
         dossier=dossier,
         amount=amount,
-        description=f"Phi, le phi ho so {dossier.code}",
+        description=_description(dossier),
         method=PaymentMethod.ONLINE,
         provider=provider.name,
         created_at=timezone.now(),
@@ -168,7 +173,7 @@ def payment_record_cash(*, code: str, actor: User, amount: Decimal) -> Payment:
     payment = Payment.objects.create(
         dossier=dossier,
         amount=amount,
-        description=f"Phi, le phi ho so {dossier.code}",
+        description=_description(dossier),
         method=PaymentMethod.CASH,
         status=PaymentStatus.PAID,
         created_at=now,

@@ -6,6 +6,7 @@ and by whom is decided by the dossier services and the state machine, never here
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +45,7 @@ from motcua.dossiers.services.drafts import (
 )
 from motcua.dossiers.states import APPLICANT, allowed_actions
 from motcua.feedback.models import ServiceRating
-from motcua.feedback.services import can_rate
+from motcua.feedback.services import RATEABLE
 from motcua.payments.services import amount_due
 from motcua.portal.forms import RatingForm
 from motcua.workdays.selectors import agency_calendar
@@ -62,7 +63,8 @@ def _draft(request: HttpRequest, draft_id: int) -> DossierDraft:
         raise Http404(str(exc)) from exc
 
 
-def _mine(request: HttpRequest, code: str) -> Dossier:
+def own_dossier(request: HttpRequest, code: str) -> Dossier:
+    """One of the signed-in applicant's dossiers, or 404 (for the portal's dossier pages)."""
     try:
         return applicant_dossier(user=_user(request), code=code)
     except NotFoundError as exc:
@@ -147,28 +149,21 @@ def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
     refused = False
     for required in [*draft.procedure_version.documents.all(), None]:
         key = str(required.pk) if required else "other"
-        name = required.name if required else _("Other document")
+        required_id = required.pk if required else None
         for file in request.FILES.getlist(f"files-{key}"):
-            done = report_errors(
-                request,
-                lambda file=file, required=required: draft_upload(  # type: ignore[misc]
-                    draft=draft, file=file, required_document_id=required.pk if required else None
-                ),
-                "",
-            )
-            if done is None:
+            if (
+                report_errors(
+                    request, partial(draft_upload, draft=draft, file=file, required_document_id=required_id), ""
+                )
+                is None
+            ):
                 refused = True
+                name = required.name if required else _("Other document")
                 messages.error(request, _("Not attached to «%(doc)s»: %(file)s") % {"doc": name, "file": file.name})
         stored_id = request.POST.get(f"reuse-{key}", "")
         if stored_id.isdigit():
-            done = report_errors(
-                request,
-                lambda stored_id=stored_id, required=required: draft_reuse(  # type: ignore[misc]
-                    draft=draft, stored_id=int(stored_id), required_document_id=required.pk if required else None
-                ),
-                "",
-            )
-            refused |= done is None
+            reuse = partial(draft_reuse, draft=draft, stored_id=_number(stored_id), required_document_id=required_id)
+            refused |= report_errors(request, reuse, "") is None
     return refused
 
 
@@ -232,7 +227,7 @@ def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
     """The confirmation: the dossier's code and lookup secret, and what happens next."""
-    return render(request, "portal/submitted.html", {"dossier": _mine(request, code)})
+    return render(request, "portal/submitted.html", {"dossier": own_dossier(request, code)})
 
 
 @login_required
@@ -269,11 +264,12 @@ def _results(dossier: Dossier) -> list[DossierDocument]:
 
 @login_required
 def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _mine(request, code)
+    dossier = own_dossier(request, code)
     history = dossier.transitions.exclude(action__in=INTERNAL_ACTIONS).order_by("at", "id")
     issued = set(dossier.transitions.values_list("action", flat=True))
     forms = [name for name, (actions, _template) in NOTICES.items() if issued & actions]
     actions = allowed_actions(dossier.status, APPLICANT, dossier.stage)
+    rating = ServiceRating.objects.filter(dossier=dossier).first()
     supplement = (
         dossier.transitions.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
         if Action.PROVIDE_SUPPLEMENT in actions
@@ -295,8 +291,8 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "fees": dossier.procedure_version.fees.all(),
             "payments": dossier.payments.all(),
             "providers": settings.MOTCUA_PAYMENT_PROVIDERS,
-            "rating_form": RatingForm() if can_rate(dossier) else None,
-            "rating": ServiceRating.objects.filter(dossier=dossier).first(),
+            "rating": rating,
+            "rating_form": RatingForm() if rating is None and dossier.status in RATEABLE else None,
             "form_token": issue_form_token(request),
         },
     )
@@ -306,7 +302,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     """The documents asked for, then the dossier goes back (same dossier, its history kept, clock restarted)."""
-    dossier = _mine(request, code)
+    dossier = own_dossier(request, code)
     user = _user(request)
     if not consume_form_token(request, request.POST.get("form_token", "")):
         messages.error(request, _("This form was already sent; the page below shows the result."))
@@ -327,7 +323,7 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _mine(request, code)
+    dossier = own_dossier(request, code)
     reason = request.POST.get("note", "").strip()[:4000]
     if not reason:
         messages.error(request, _("Say why you withdraw the dossier."))
@@ -345,13 +341,13 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def my_form(request: HttpRequest, code: str, form: str = "receipt") -> HttpResponse:
     """The receipt (form 01) or a notice (02–05) of one's own dossier, once issued."""
-    return form_response(_mine(request, code), form)
+    return form_response(own_dossier(request, code), form)
 
 
 @login_required
 def my_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     """A file of one's own dossier: what one sent, and the electronic result once returned."""
-    dossier = _mine(request, code)
+    dossier = own_dossier(request, code)
     try:
         document = dossier_document_for(user=_user(request), dossier=dossier, document_id=document_id)
     except NotFoundError as exc:
@@ -373,7 +369,7 @@ def document_store(request: HttpRequest) -> HttpResponse:
                 title = request.POST.get("title", "").strip()[:255] or file.name or _("Document")
                 report_errors(
                     request,
-                    lambda file=file, title=title: store_upload(owner=user, file=file, title=title),  # type: ignore[misc]
+                    partial(store_upload, owner=user, file=file, title=title),
                     _("Stored: %(name)s") % {"name": file.name},
                 )
         return _then(request, reverse("portal:store"))

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.backends import client_address
@@ -42,11 +44,22 @@ class SignInForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Phone, e-mail or username"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
     )
-    error_messages = {
-        "invalid_login": _("Wrong phone, e-mail or password. After five wrong tries the account waits 15 minutes."),
-        "inactive": _("This account is disabled."),
-        "locked": _("Too many wrong tries: wait 15 minutes, or reset your password."),
-    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The numbers are the lockout's own settings (accounts/services.py), not words that may drift.
+        limits = {
+            "n": settings.MOTCUA_SIGNIN_MAX_FAILURES,
+            "minutes": max(1, settings.MOTCUA_SIGNIN_LOCK_SECONDS // 60),
+        }
+        self.error_messages = {
+            "invalid_login": gettext(
+                "Wrong phone, e-mail or password. After %(n)s wrong tries the account waits %(minutes)s minutes."
+            )
+            % limits,
+            "inactive": gettext("This account is disabled."),
+            "locked": gettext("Too many wrong tries: wait %(minutes)s minutes, or reset your password.") % limits,
+        }
 
     def clean(self) -> dict[str, Any]:
         identifier = self.cleaned_data.get("username") or ""

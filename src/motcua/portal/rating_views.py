@@ -15,7 +15,7 @@ from motcua.core.web import report_errors
 from motcua.dossiers.selectors import dossier_public_lookup
 from motcua.feedback.constants import RatingChannel
 from motcua.feedback.services import rating_submit
-from motcua.portal.applications import _mine
+from motcua.portal.applications import own_dossier
 from motcua.portal.forms import RatingForm
 from motcua.portal.views import lookup_allowed
 
@@ -25,7 +25,7 @@ THANKS = gettext_lazy("Thank you for your rating: it is sent to the agency's lea
 @login_required
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _mine(request, code)
+    dossier = own_dossier(request, code)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Answer every question of the rating (the comment is optional)."))

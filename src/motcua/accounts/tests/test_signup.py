@@ -159,3 +159,15 @@ def test_password_reset_by_e_mail_link(client, db):
     done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
     assert User.objects.get().check_password(new)
+
+
+def test_the_sign_in_page_states_the_lockout_as_configured(client, db, settings):
+    settings.MOTCUA_SIGNIN_MAX_FAILURES, settings.MOTCUA_SIGNIN_LOCK_SECONDS = 3, 600
+    account_signup(SignUp(full_name="A", password=PASSWORD, phone="0907111222"))
+    client.cookies["django_language"] = "en"
+    wrong = client.post("/dang-nhap/", {"username": "0907111222", "password": "wrong-password"}).content.decode()
+    assert "After 3 wrong tries the account waits 10 minutes." in wrong
+    for _ in range(2):
+        client.post("/dang-nhap/", {"username": "0907111222", "password": "wrong-password"})
+    locked = client.post("/dang-nhap/", {"username": "0907111222", "password": PASSWORD}).content.decode()
+    assert "Too many wrong tries: wait 10 minutes" in locked

@@ -7,6 +7,7 @@ Refused in production by a system check (motcua.E002).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import ClassVar
 
 from motcua.integrations.sms.base import SmsError, SmsGateway, SmsMessage, SmsReceipt
@@ -16,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 class FakeSmsGateway:
     name = "fake"
-    sent: ClassVar[list[SmsMessage]] = []  # every message taken, oldest first (shared by the process)
+    # The latest messages taken, oldest first (shared by the process; bounded for a long-running demo).
+    sent: ClassVar[deque[SmsMessage]] = deque(maxlen=1000)
     failures: ClassVar[list[SmsError]] = []  # raised, one per send, before anything is recorded
 
     @classmethod

@@ -70,7 +70,7 @@ def test_the_fake_records_once_per_key_and_fails_on_demand():
     fake = FakeSmsGateway()
     fake.send(MESSAGE)
     fake.send(MESSAGE)
-    assert FakeSmsGateway.sent == [MESSAGE]
+    assert list(FakeSmsGateway.sent) == [MESSAGE]
     FakeSmsGateway.failures.append(SmsError("down", temporary=True))
     with pytest.raises(SmsError):
         fake.send(SmsMessage(to="+84907111222", text="x", idempotency_key="other"))

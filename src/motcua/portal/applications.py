@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
@@ -167,24 +168,48 @@ def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
     return refused
 
 
+# The names of the applicant's fields, for the review's list of what is still missing.
+APPLICANT_LABELS = {
+    "kind": gettext_lazy("Applying as"),
+    "name": gettext_lazy("Name"),
+    "id_number": gettext_lazy("Citizen ID number"),
+    "tax_code": gettext_lazy("Tax code"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "province": gettext_lazy("Province or city"),
+    "commune": gettext_lazy("Commune or ward"),
+    "address": gettext_lazy("House number and street"),
+    "representative_name": gettext_lazy("Representative or proxy"),
+}
+
+
 def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None) -> dict[str, Any]:
     version = draft.procedure_version
     given: dict[int | None, list[Any]] = {}
     for document in draft.documents.select_related("stored"):
         given.setdefault(document.required_document_id, []).append(document)
-    schema = version.form_schema or {}
+    fields = form_fields(version.form_schema or {})
+    required_documents = list(version.documents.all())
+    # What each problem is about (`applicant-<field>`, `form-<question>`, `document-<id>`), by its name.
+    labels: dict[str, str] = {f"applicant-{name}": str(label) for name, label in APPLICANT_LABELS.items()}
+    labels |= {f"form-{field.name}": field.title for field in fields}
+    labels |= {f"document-{required.pk}": required.name for required in required_documents}
+    labels["declaration"] = _("Declaration")
+    problems = problems or {}
     return {
         "draft": draft,
         "version": version,
         "applicant": draft.applicant,
-        "questions": [(field, draft.form_data.get(field.name, "")) for field in form_fields(schema)],
-        "documents": [(required, given.get(required.pk, [])) for required in version.documents.all()],
+        "questions": [(field, draft.form_data.get(field.name, "")) for field in fields],
+        "documents": [(required, given.get(required.pk, [])) for required in required_documents],
         "other_documents": given.get(None, []),
         "store": StoredDocument.objects.filter(owner=draft.owner_id).only("id", "title", "original_name"),
         "provinces": provinces(),
         "communes": communes(int(province)) if str(province := draft.applicant.get("province") or "").isdigit() else [],
         "communes_url": reverse("api-communes", args=[0]).replace("/0/", "/{province}/"),
-        "problems": problems or {},
+        "problems": [(labels.get(key, _("Application")), " ".join(messages)) for key, messages in problems.items()],
+        # Only the declaration is missing: the form to give it is shown.
+        "ready": set(problems) <= {"declaration"},
     }
 
 

@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from motcua.core.addresses import full_address
+
 register = template.Library()
 
 
@@ -70,43 +72,9 @@ def demo_labels(fields: list[str]) -> str:
     return ", ".join(str(DEMO_FIELD_LABELS.get(name, name)) for name in fields)
 
 
-APPLICANT_LABELS = {
-    "kind": _("Applying as"),
-    "name": _("Name"),
-    "id_number": _("Citizen ID number"),
-    "tax_code": _("Tax code"),
-    "phone": _("Phone"),
-    "email": _("E-mail"),
-    "province": _("Province or city"),
-    "commune": _("Commune or ward"),
-    "address": _("House number and street"),
-    "representative_name": _("Representative or proxy"),
-}
-
-
-@register.filter
-def problem_label(key: str, draft: Any) -> str:
-    """The name of what a draft's problem is about: a field of the applicant, a question, a document."""
-    from motcua.catalog.online_form import form_fields
-
-    kind, _sep, name = key.partition("-")
-    if kind == "applicant":
-        return str(APPLICANT_LABELS.get(name, name))
-    if kind == "form":
-        titles = {f.name: f.title for f in form_fields(draft.procedure_version.form_schema or {})}
-        return titles.get(name, name)
-    if kind == "document":
-        document = next((d for d in draft.procedure_version.documents.all() if str(d.pk) == name), None)
-        return document.name if document else str(_("Document"))
-    if key == "declaration":
-        return str(_("Declaration"))
-    return str(_("Application"))
-
-
 @register.filter
 def applicant_address(applicant: dict[str, Any]) -> str:
     """A draft's address in full: house and street, commune, province."""
-    from motcua.core.addresses import full_address
 
     def code(name: str) -> int | None:
         value = str(applicant.get(name) or "")

@@ -225,6 +225,10 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
         vi("Thank you for your rating: it is sent to the agency's leaders.")
     )
     assert dossier.rating.satisfaction == "very_satisfied"
+    # The signed result waits in the citizen's document store, ready for a later application.
+    page.goto(f"{live_server.url}/ca-nhan/kho-giay-to/")
+    expect(page.get_by_role("main")).to_contain_text(signed.original_name)
+    look(page, axe, screenshot_dir, "store")
     page.get_by_role("link", name=vi("My dossiers")).first.click()
     expect(page.get_by_role("table")).to_contain_text(dossier.code)
     look(page, axe, screenshot_dir, "my-dossiers")
@@ -267,3 +271,18 @@ def test_rating_at_the_desk_kiosk_on_a_tablet(page: Any, live_server: Any, axe: 
     )
     rating = ServiceRating.objects.get(dossier=dossier)
     assert (rating.channel, rating.flagged, rating.contacts_to_complete) == ("kiosk", True, "1")
+    # The leader finds it first on the ratings page, and marks it seen.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label(vi("Phone, e-mail or username")).fill("leader1")
+    page.get_by_label(vi("Password")).fill("motcua-demo")
+    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
+    page.goto(f"{live_server.url}/mot-cua/danh-gia/")
+    first_row = page.get_by_role("table").locator("tbody tr").first
+    expect(first_row).to_contain_text(dossier.code)
+    expect(first_row).to_contain_text("Phải chờ lâu ở quầy.")
+    look_wide("desk-ratings")
+    first_row.get_by_role("button", name=vi("Mark as seen")).click()
+    rating.refresh_from_db()
+    assert rating.reviewed_by is not None and rating.reviewed_by.username == "leader1"
+    expect(page.get_by_role("table")).to_contain_text(str(rating.reviewed_by))

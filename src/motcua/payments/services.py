@@ -19,10 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.i18n import record_text
 from motcua.dossiers.constants import Action, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_on_dossier
@@ -149,8 +151,11 @@ def _confirm(payment: Payment, actor: User | None = None) -> None:
             action=Action.CONFIRM_PAYMENT,
             actor=actor,
             system_role="" if actor else PAYMENT_PROVIDER,
-            note=_("Fees paid: %(amount)s đ (%(reference)s).")
-            % {"amount": f"{int(payment.amount):,}".replace(",", "."), "reference": payment.reference},
+            note=record_text(
+                gettext_noop("Fees paid: %(amount)s đ (%(reference)s)."),
+                amount=f"{int(payment.amount):,}".replace(",", "."),
+                reference=payment.reference,
+            ),
             expected_status=Status.PAYMENT_REQUESTED,
         )
     except TransitionConflict:

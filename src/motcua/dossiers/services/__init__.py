@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.accounts.constants import Role, UnitKind
 from motcua.accounts.models import Agency, Unit, User
@@ -23,6 +24,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.online_form import check_answers
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.i18n import record_text
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status, SupplementStage
 from motcua.dossiers.models import (
@@ -237,7 +239,7 @@ def dossier_create(
         at=now,
     )
     if is_desk and missing:
-        note = _("Please complete the dossier with: %(missing)s.") % {"missing": "; ".join(missing)}
+        note = record_text(gettext_noop("Please complete the dossier with: %(missing)s."), missing="; ".join(missing))
         return dossier_transition(code=dossier.code, action=Action.REQUEST_SUPPLEMENT, actor=actor, note=note, now=now)
     if is_desk:
         dossier = dossier_transition(code=dossier.code, action=Action.RECEIVE, actor=actor, now=now)
@@ -397,7 +399,9 @@ def _sign_results(dossier: Dossier, actor: User | None, now: datetime) -> None:
         try:
             signed = signer.sign(
                 content,
-                reason=_("Result of the administrative procedure, dossier %(code)s") % {"code": dossier.code},
+                reason=record_text(
+                    gettext_noop("Result of the administrative procedure, dossier %(code)s"), code=dossier.code
+                ),
                 location=dossier.competent_agency.name,
             )
         except SigningError as exc:
@@ -431,11 +435,11 @@ def _keep_results_in_store(dossier: Dossier, now: datetime) -> None:
             owner_id=owner_id,
             sha256=document.sha256,
             defaults={
-                "title": _("Result of dossier %(code)s: %(name)s")
-                % {
-                    "code": dossier.code,
-                    "name": dossier.procedure_version.result_name or dossier.procedure_version.name,
-                },
+                "title": record_text(
+                    gettext_noop("Result of dossier %(code)s: %(name)s"),
+                    code=dossier.code,
+                    name=dossier.procedure_version.result_name or dossier.procedure_version.name,
+                ),
                 "source": StoredDocumentSource.RESULT,
                 "dossier": dossier,
                 "file": document.file.name,

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.accounts.constants import Role, UserKind
 from motcua.accounts.models import User
@@ -23,6 +24,7 @@ from motcua.catalog.models import RequiredDocument
 from motcua.catalog.online_form import check_answers
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
+from motcua.core.i18n import record_text
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, DraftDocument, StoredDocument
 from motcua.dossiers.services import ApplicantData, _procedure_in_force, dossier_create
@@ -169,7 +171,7 @@ def draft_upload(*, draft: DossierDraft, file: UploadedFile, required_document_i
     stored = store_upload(
         owner=draft.owner,
         file=file,
-        title=required.name if required else _("Other document"),
+        title=required.name if required else record_text(gettext_noop("Other document")),
         accepted=required.accepted_file_types if required else [],
     )
     return _attach(draft, required, stored)

@@ -185,6 +185,9 @@ def test_the_desk_records_a_cash_payment(client, office, awaiting_payment):
         office.desk,
     )
     assert Dossier.objects.get(code=awaiting_payment).status == "in_processing"
+    # Recorded from an English screen, the note the applicant reads is in Vietnamese, like every record.
+    note = DossierTransition.objects.get(dossier__code=awaiting_payment, action="confirm_payment").note
+    assert note == f"Đã nộp phí, lệ phí: 1.500.000 đ ({payment.reference})."
     client.force_login(office.specialist)
     again = client.post(f"/mot-cua/ho-so/{awaiting_payment}/thu-phi/", {"amount": "10"}, follow=True)
     assert "No payment is asked" in again.content.decode() or "Only the desk" in again.content.decode()

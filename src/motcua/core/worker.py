@@ -47,15 +47,20 @@ def beat(name: str = "default") -> None:
     )
 
 
-def run_forever(*, stop: threading.Event, name: str = "default", tick_seconds: float = 5.0) -> None:
-    """Beat every tick and run due jobs until `stop` is set. A failing job is logged, not fatal."""
+def run_forever(
+    *, stop: threading.Event, name: str = "default", tick_seconds: float = 1.0, beat_seconds: float = 5.0
+) -> None:
+    """Run due jobs every tick and beat every `beat_seconds` until `stop` is set. A failing job is logged."""
     clock = 0.0
+    next_beat = 0.0
     while not stop.is_set():
         close_old_connections()
-        try:
-            beat(name)
-        except Exception:
-            logger.exception("worker heartbeat failed")
+        if clock >= next_beat:
+            next_beat = clock + beat_seconds
+            try:
+                beat(name)
+            except Exception:
+                logger.exception("worker heartbeat failed")
         for job in list(_JOBS.values()):
             if clock >= job.next_run:
                 job.next_run = clock + job.every_seconds

@@ -41,3 +41,31 @@ class SmsGateway(Protocol):
 def without_diacritics(text: str) -> str:
     """Vietnamese text in plain GSM letters: diacritics force UCS-2, 70 characters a segment instead of 160."""
     return unidecode(text)
+
+
+# The GSM 03.38 default alphabet (one septet each) and its extension table (two septets each: ESC + char).
+_GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True)
+class SmsSegments:
+    encoding: str  # "GSM-7" or "UCS-2"
+    characters: int  # in the encoding's units: septets for GSM-7, UTF-16 code units for UCS-2
+    segments: int
+
+
+def sms_segments(text: str) -> SmsSegments:
+    """How many SMS segments `text` costs: GSM-7 160 (153 when concatenated), else UCS-2 70 (67)."""
+    if all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in text):
+        units = sum(2 if char in _GSM7_EXTENSION else 1 for char in text)
+        single, multi, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, multi, encoding = 70, 67, "UCS-2"
+    if units <= single:
+        return SmsSegments(encoding=encoding, characters=units, segments=1 if units else 0)
+    return SmsSegments(encoding=encoding, characters=units, segments=-(-units // multi))

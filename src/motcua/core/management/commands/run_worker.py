@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", default="default")
-        parser.add_argument("--tick", type=float, default=5.0, help="seconds between heartbeats")
+        parser.add_argument("--tick", type=float, default=1.0, help="seconds between runs of the due jobs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("v1/", include("motcua.catalog.api.urls")),
     path("v1/", include("motcua.workdays.api.urls")),
     path("v1/", include("motcua.dossiers.api.urls")),
+    path("v1/", include("motcua.reports.api.urls")),
 ]

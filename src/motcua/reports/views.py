@@ -1,0 +1,166 @@
+"""The period report page of the officials' workspace, its exports, and the dossiers behind a number."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import User
+from motcua.core.errors import DomainError
+from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.reports.access import ReportForbidden, ReportRequest, report_agencies, report_request, scope_params
+from motcua.reports.exports import CONTENT_TYPES, EXPORTS, FORM_COLUMNS, FORM_GROUPS, form_lines
+from motcua.reports.period import COLUMN_LABELS, period_dossiers, period_report
+
+GROUP_CHOICES = [
+    ("", _("No grouping")),
+    ("year", _("By year")),
+    ("month", _("By month")),
+    ("field", _("By field")),
+    ("procedure", _("By procedure")),
+    ("division", _("By division")),
+]
+# The page's headings for the columns of exports.FORM_COLUMNS and FORM_GROUPS, in the same order.
+COLUMN_HEADINGS = [
+    _("Total"),
+    _("Online"),
+    _("In person and by post"),
+    _("Carried over"),
+    _("Total"),
+    _("Early"),
+    _("On time"),
+    _("Late"),
+    _("Total"),
+    _("Within the deadline"),
+    _("Overdue"),
+    _("Total"),
+    _("In person"),
+    _("By post"),
+    _("Online, partial"),
+    _("Online, full"),
+    _("Withdrawn"),
+    _("Online rate"),
+    _("On-time rate"),
+]
+GROUP_HEADINGS = [
+    _("Received for processing"),
+    _("Resolved"),
+    _("Pending"),
+    _("Newly received, of which"),
+    _("Withdrawn"),
+    _("Rates"),
+]
+assert len(COLUMN_HEADINGS) == len(FORM_COLUMNS) and len(GROUP_HEADINGS) == len(FORM_GROUPS)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _reader(request: HttpRequest) -> list[Any]:
+    agencies = report_agencies(_user(request))
+    if not agencies:
+        raise PermissionDenied
+    return agencies
+
+
+def _row_params(req: ReportRequest, line: Any) -> dict[str, str]:
+    """The parameters that name one line's scope and period (for its links)."""
+    group = line.group
+    if group is None:
+        return scope_params(req)
+    kind = group["kind"]
+    if kind in ("year", "month"):
+        return scope_params(req, **{"from": line.period["from"], "to": line.period["to"]})
+    if kind == "division":
+        return scope_params(req, division=group["code"] or "none")
+    return scope_params(req, **{kind: group["code"]})
+
+
+def _error_page(request: HttpRequest, template: str, context: dict[str, Any], exc: DomainError) -> HttpResponse:
+    context["error"] = exc
+    return render(request, template, context, status=exc.status)
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    agencies = _reader(request)
+    context: dict[str, Any] = {
+        "agencies": agencies,
+        "groups": GROUP_CHOICES,
+        "params": request.GET,
+        "headings": list(zip(COLUMN_HEADINGS, FORM_COLUMNS, strict=True)),
+        "group_headings": [
+            (h, end - first + 1) for h, (_g, first, end) in zip(GROUP_HEADINGS, FORM_GROUPS, strict=True)
+        ],
+    }
+    if not request.GET.get("from") and not request.GET.get("period"):
+        return render(request, "reports/period.html", context)
+    try:
+        req = report_request(_user(request), request.GET)
+        report = period_report(req.scope, req.period.start, req.period.end, req.group_by, cut_off=req.cut_off)
+    except DomainError as exc:
+        return _error_page(request, "reports/period.html", context, exc)
+    export = request.GET.get("format", "")
+    if export in EXPORTS:
+        response = HttpResponse(EXPORTS[export](report), content_type=CONTENT_TYPES[export])
+        name = f"bao-cao-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}.{export}"
+        disposition = "inline" if export == "pdf" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    lines = []
+    dossiers_url = reverse("reports:dossiers")
+    for line in form_lines(report):
+        params = _row_params(req, line)
+        cells = [
+            (cell, f"{dossiers_url}?{urlencode({**params, 'column': cell.column})}" if cell.column else "")
+            for cell in line.cells
+        ]
+        lines.append((line, cells))
+    query = urlencode({**scope_params(req), "group_by": req.group_by or ""})
+    context.update({"req": req, "report": report, "lines": lines, "query": query})
+    return render(request, "reports/period.html", context)
+
+
+@login_required
+def report_dossiers(request: HttpRequest) -> HttpResponse:
+    """The dossiers behind one number of the report, of those the user may see."""
+    _reader(request)
+    context: dict[str, Any] = {}
+    try:
+        req = report_request(_user(request), request.GET)
+        if not req.column:
+            raise DomainError(_("Choose the number whose dossiers to list."), code="invalid", fields={"column": []})
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/dossiers.html", context, exc)
+    dossiers = (
+        period_dossiers(
+            req.scope, req.period.start, req.period.end, req.column, base=dossiers_visible_to(_user(request))
+        )
+        .select_related("procedure_version", "current_step", "processing_unit")
+        .order_by("received_at", "id")
+    )
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    params = {**scope_params(req), "column": req.column}
+    context.update(
+        {
+            "req": req,
+            "page": page,
+            "column_label": " + ".join(str(COLUMN_LABELS[part]) for part in req.column.split("+")),
+            "query": urlencode(params),
+            "back": f"{reverse('reports:period')}?{urlencode(scope_params(req))}",
+        }
+    )
+    return render(request, "reports/dossiers.html", context)

@@ -1,0 +1,109 @@
+"""The period report in a real browser: the demo leader opens it for March 2026, reads the table laid
+out like Biểu 06, clicks a number and sees the dossiers it counts. The pages pass axe-core."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
+if not CHROMIUM.exists() or not AXE_JS.exists():
+    pytest.skip(
+        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
+        allow_module_level=True,
+    )
+
+from django.utils import timezone, translation  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+from motcua.demo.seed import DEMO_PASSWORD, DEPARTMENT_CODE  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def vi(text: str) -> str:
+    with translation.override("vi"):
+        return gettext(text)
+
+
+def at(day: int, hour: int = 9) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=timezone.get_default_timezone())
+
+
+def make_dossiers() -> None:
+    """Three March dossiers of the demo department: resolved early, resolved late, pending overdue."""
+    from motcua.accounts.models import Agency
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.dossiers.models import Dossier
+
+    agency = Agency.objects.get(code=DEPARTMENT_CODE)
+    version = ProcedureVersion.objects.filter(agency=agency).order_by("pk").first()
+    assert version is not None
+    common = {
+        "procedure_version": version,
+        "competent_agency": agency,
+        "receiving_agency": agency,
+        "applicant_kind": "person",
+    }
+    Dossier.objects.create(
+        code="BC-001", applicant_name="Trần Văn An", channel="in_person", status="processed", outcome="approved",
+        received_at=at(2), due_at=at(9, 17), processed_at=at(5), **common,
+    )  # fmt: skip
+    Dossier.objects.create(
+        code="BC-002", applicant_name="Lê Thị Bình", channel="online", online_level="full", status="processed",
+        outcome="approved", received_at=at(3), due_at=at(10, 17), processed_at=at(12), **common,
+    )  # fmt: skip
+    Dossier.objects.create(
+        code="BC-003", applicant_name="Phạm Minh Châu", channel="postal", status="in_processing",
+        received_at=at(4), due_at=at(11, 17), **common,
+    )  # fmt: skip
+
+
+def sign_in(page: Any, live_server: Any, username: str) -> None:
+    page.goto(live_server.url + "/dang-nhap/")
+    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
+    page.get_by_label(vi("Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
+    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
+
+
+def test_leader_reads_the_report_and_opens_the_dossiers_of_a_number(
+    page: Any, live_server: Any, axe: Any, screenshot_dir: Path
+) -> None:
+    make_dossiers()
+    sign_in(page, live_server, "leader1")
+    page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Reports")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Period report"))
+    page.get_by_label(vi("From"), exact=True).fill("2026-03-01")
+    page.get_by_label(vi("To"), exact=True).fill("2026-03-31")
+    page.get_by_role("button", name=vi("Show")).click()
+    total = page.locator("#report-total")
+    expect(total).to_be_visible()
+    # Columns 3–13 of Biểu 06: received 3 (online 1, in person and post 2, carried over 0),
+    # resolved 2 (early 1, on time 0, late 1), pending 1 (within 0, overdue 1).
+    cells = total.locator("td.nowrap")
+    expect(cells.nth(0)).to_have_text("3")
+    expect(cells.nth(4)).to_have_text("2")
+    expect(cells.nth(7)).to_have_text("1")
+    expect(cells.nth(10)).to_have_text("1")
+    axe(page)
+    page.screenshot(path=screenshot_dir / "reports-period-desktop.png", full_page=True)
+
+    cells.nth(7).get_by_role("link").click()  # resolved late
+    expect(page.get_by_role("heading", level=1)).to_have_text(vi("Resolved late"))
+    rows = page.get_by_role("region").get_by_role("row")
+    expect(rows).to_have_count(2)  # the heading and BC-002
+    expect(page.get_by_role("link", name="BC-002")).to_be_visible()
+    axe(page)
+    page.screenshot(path=screenshot_dir / "reports-dossiers-desktop.png", full_page=True)
+
+    page.get_by_role("link", name=re.compile(vi("Back to the report"))).click()
+    page.locator("#report-total td.nowrap").nth(10).get_by_role("link").click()  # pending overdue
+    expect(page.get_by_role("link", name="BC-003")).to_be_visible()

@@ -40,3 +40,55 @@ class Attitude(models.TextChoices):
 class RatingChannel(models.TextChoices):
     ONLINE = "online", _("Online")
     KIOSK = "kiosk", _("Kiosk at the desk")
+
+
+# --- Feedback and petitions (phản ánh, kiến nghị — PAKN; Decision 766 group 5) -----------------------
+
+
+class PaknCategory(models.TextChoices):
+    """Decision 766 indicator 5.1: what the PAKN is about."""
+
+    REGULATIONS = "regulations", _("Regulations and administrative procedures")
+    CONDUCT = "conduct", _("Officials' behaviour and conduct")
+
+
+class PaknStage(models.TextChoices):
+    RECEIVED = "received", _("Being handled")
+    INFO_REQUESTED = "info_requested", _("Waiting for more information from the sender")
+    DRAFTED = "drafted", _("Answer awaiting the leader's approval")
+    ANSWERED = "answered", _("Answered")
+    PUBLISHED = "published", _("Answered and published")
+    REFUSED = "refused", _("Refused")
+
+
+class PaknAction(models.TextChoices):
+    SUBMIT = "submit", _("Sent")
+    REFUSE = "refuse", _("Refuse")
+    REQUEST_INFO = "request_info", _("Ask the sender for more information")
+    ANSWER_INFO = "answer_info", _("The sender gave more information")
+    DRAFT = "draft", _("Draft the answer")
+    RETURN_DRAFT = "return_draft", _("Return the draft for changes")
+    APPROVE = "approve", _("Approve the answer")
+    PUBLISH = "publish", _("Publish the answer")
+    RAISE_AGAIN = "raise_again", _("Raised again by the sender")
+
+
+class Reaction(models.TextChoices):
+    LIKE = "like", _("Like")
+    DISLIKE = "dislike", _("Dislike")
+
+
+# Decision 766 indicator 5.2: each step's limit in working days, and what it counts from: "clock" is the start
+# of the current round of handling (receipt, the sender's additional information, or a raise again),
+# "answered" the leader's approval of the answer.
+PAKN_LIMITS: dict[str, tuple[int, str]] = {
+    PaknAction.REFUSE: (2, "clock"),
+    PaknAction.REQUEST_INFO: (5, "clock"),
+    PaknAction.APPROVE: (15, "clock"),
+    PaknAction.PUBLISH: (2, "answered"),
+}
+# Points of indicators 5.2 and 5.3 (score = rate × points, DOMAIN.md §7); configurable here.
+PAKN_ON_TIME_POINTS = 6
+PAKN_SATISFACTION_POINTS = 6
+# TT 01/2018 index 8: a PAKN raised again this many times counts as "prolonged" (kéo dài): score 0.
+PAKN_PROLONGED_RAISES = 2

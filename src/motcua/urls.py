@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("motcua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("mot-cua/bao-cao/", include("motcua.reports.urls")),
     path("mot-cua/", include("motcua.desk.urls")),
     path("dang-nhap/", account_views.SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("dang-nhap/dinh-danh/xong/", account_views.oidc_callback, name="oidc_authentication_callback"),
     # Password reset by a link sent to the account's e-mail address (Django's views, our templates).
     path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/tin-nhan/", account_views.password_reset_sms, name="password_reset_sms"),
     path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "quen-mat-khau/<uidb64>/<token>/",
@@ -32,6 +34,8 @@ urlpatterns = [
     ),
     path("quen-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("thanh-toan/", include("motcua.portal.payment_urls")),
+    path("tin-tuc/", include("motcua.news.urls")),
+    path("thong-bao/", include("motcua.notifications.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

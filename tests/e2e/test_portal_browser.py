@@ -84,7 +84,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     look(page, axe, screenshot_dir, "verify")
     code = re.search(r"\b(\d{6})\b", FakeSmsGateway.sent[-1].text)
     assert code and FakeSmsGateway.sent[-1].to == "+84907111222"
-    page.get_by_label(vi("Code")).fill(code.group(1))
+    page.get_by_label(vi("Six-digit code")).fill(code.group(1))
     page.get_by_role("button", name=vi("Verify"), exact=True).click()
 
     # Back where they were going: what to have ready, then the application with their name and phone.
@@ -95,10 +95,12 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     expect(page.get_by_label(vi("Full name, or the organisation's name"))).to_have_value("Nguyễn Thị Hoa")
     expect(page.get_by_label(vi("Mobile phone"))).to_have_value("+84907111222")
     page.wait_for_load_state("load")  # the commune list follows the province by script
-    page.get_by_label(vi("Province or city")).select_option(label="Thành phố Cần Thơ")
-    expect(page.get_by_label(vi("Commune or ward")).locator("option", has_text="Phường Ninh Kiều")).to_have_count(1)
-    page.get_by_label(vi("Commune or ward")).select_option(label="Phường Ninh Kiều")
-    page.get_by_label(vi("House number and street")).fill("12 Hòa Bình")
+    applicant = page.get_by_role("group", name=vi("Applicant"))
+    applicant.get_by_label(vi("Province or city")).select_option(label="Thành phố Cần Thơ")
+    commune = applicant.get_by_label(vi("Commune or ward"))
+    expect(commune.locator("option", has_text="Phường Ninh Kiều")).to_have_count(1)
+    commune.select_option(label="Phường Ninh Kiều")
+    applicant.get_by_label(vi("House number and street")).fill("12 Hòa Bình")
     form = page.get_by_role("group", name="Tờ khai")  # the procedure's own questions (its JSON Schema)
     form.get_by_label("Họ và tên người đề nghị").fill("Nguyễn Thị Hoa")
     form.get_by_label("Số điện thoại").fill("0907111222")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import Agency, ReceivingPoint, RoleAssignment, Unit, User
+from motcua.accounts.models import Agency, Organisation, OrganisationMember, ReceivingPoint, RoleAssignment, Unit, User
 
 
 class UnitInline(admin.TabularInline):
@@ -60,3 +60,19 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "agency", "unit"]
     list_filter = ["role", "agency"]
     search_fields = ["user__username", "user__full_name"]
+
+
+class OrganisationMemberInline(admin.TabularInline):
+    model = OrganisationMember
+    extra = 0
+    fields = ["user", "kind", "added_by", "added_at"]
+    raw_id_fields = ["user", "added_by"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Businesses and their representatives; here an administrator changes a legal representative."""
+
+    list_display = ["name", "tax_code", "created_at"]
+    search_fields = ["name", "tax_code"]
+    inlines = [OrganisationMemberInline]

@@ -139,6 +139,50 @@ class User(AbstractUser):
             self.phone = normalise_vietnamese_phone(self.phone)
 
 
+class Organisation(TimeStampedModel):
+    """A business or other organisation that applies through several representatives' accounts.
+
+    Identified by its tax code (mã số thuế). Its dossiers are seen by every current representative.
+    """
+
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[tax_code_validator])
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"
+
+
+class OrganisationMember(models.Model):
+    """A person who applies for the organisation: its legal representative, or one they authorised."""
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("Legal representative")
+        AUTHORISED = "authorised", _("Authorised representative")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_memberships")
+    kind = models.CharField(_("as"), max_length=20, choices=Kind.choices, default=Kind.AUTHORISED)
+    added_by = models.ForeignKey(
+        User, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("organisation representative")
+        verbose_name_plural = _("organisation representatives")
+        ordering = ["kind", "added_at"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation.name}"
+
+
 class RoleAssignment(TimeStampedModel):
     """A role a user holds, scoped to an agency and, for division work, to one unit."""
 
@@ -191,8 +235,14 @@ class VerificationCode(models.Model):
         PHONE = "phone", _("phone")
         EMAIL = "email", _("e-mail")
 
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("verify the contact")
+        RESET = "reset", _("reset the password")
+        ASSIST = "assist", _("apply with a guide's help")
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.VERIFY)
     destination = models.CharField(_("sent to"), max_length=254)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("sent at"))

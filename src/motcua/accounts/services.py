@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role, UserKind
-from motcua.accounts.models import RoleAssignment, User, VerificationCode, tax_code_validator
+from motcua.accounts.models import RoleAssignment, User, VerificationCode
+from motcua.accounts.organisations import organisation_register, tax_code_problems
 from motcua.core.errors import DomainError
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.integrations.sms import sms_gateway
@@ -129,10 +130,8 @@ def account_signup(data: SignUp) -> User:
     if organisation:
         if not data.organisation_name.strip():
             errors["organisation_name"] = [_("Enter the organisation's name.")]
-        try:
-            tax_code_validator(data.tax_code.strip())
-        except ValidationError as exc:
-            errors["tax_code"] = exc.messages
+        if problems := tax_code_problems(data.tax_code):
+            errors["tax_code"] = problems
     user = User(
         username=phone or email,
         full_name=data.full_name.strip(),
@@ -151,6 +150,8 @@ def account_signup(data: SignUp) -> User:
     user.set_password(data.password)
     user.save()
     RoleAssignment.objects.create(user=user, role=Role.ORGANISATION_REPRESENTATIVE if organisation else Role.CITIZEN)
+    if organisation:
+        organisation_register(user=user, name=data.organisation_name, tax_code=data.tax_code)
     return user
 
 
@@ -166,14 +167,34 @@ def _hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def verification_send(*, user: User, channel: str) -> VerificationCode:
-    """A new six-digit code to the account's phone (SMS) or e-mail address; the earlier ones stop working."""
+def _code_text(purpose: str, code: str) -> str:
+    if purpose == VerificationCode.Purpose.RESET:
+        text = _(
+            "MotCua: your code to set a new password is %(code)s. It expires in 10 minutes. Do not give it to anyone."
+        )
+    elif purpose == VerificationCode.Purpose.ASSIST:
+        text = _(
+            "MotCua: code %(code)s lets the guide at the one-stop desk apply online in your name. "
+            "Read it out only to the guide sitting with you."
+        )
+    else:
+        text = _("MotCua: your verification code is %(code)s. It expires in 10 minutes. Do not give it to anyone.")
+    return text % {"code": code}
+
+
+def verification_send(*, user: User, channel: str, purpose: str = VerificationCode.Purpose.VERIFY) -> VerificationCode:
+    """A new six-digit code to the account's phone (SMS) or e-mail address; the earlier ones stop working.
+
+    `purpose` says what the code is for (prove the contact, set a new password, let a guide apply in
+    the person's name); a code works only for its purpose. A new code of a purpose waits a minute
+    after the last one; the daily limit counts every code sent there.
+    """
     destination = user.phone if channel == VerificationCode.Channel.PHONE else user.email
     if channel not in VerificationCode.Channel.values or not destination:
         raise DomainError(_("This account has no such contact to verify."), code="nothing-to-verify")
     now = timezone.now()
     recent = VerificationCode.objects.filter(user=user, channel=channel, created_at__gte=now - timedelta(days=1))
-    latest = recent.order_by("-created_at").first()
+    latest = recent.filter(purpose=purpose).order_by("-created_at").first()
     if latest is not None and now - latest.created_at < RESEND_AFTER:
         raise DomainError(
             _("A code was sent less than a minute ago; wait a moment before asking again."), code="too-soon"
@@ -186,14 +207,13 @@ def verification_send(*, user: User, channel: str) -> VerificationCode:
         record = VerificationCode.objects.create(
             user=user,
             channel=channel,
+            purpose=purpose,
             destination=destination,
             code_hash=_hash(code),
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
-    text = _("MotCua: your verification code is %(code)s. It expires in 10 minutes. Do not give it to anyone.") % {
-        "code": code
-    }
+    text = _code_text(purpose, code)
     if channel == VerificationCode.Channel.PHONE:
         try:
             sms_gateway().send(
@@ -209,7 +229,9 @@ def verification_send(*, user: User, channel: str) -> VerificationCode:
     return record
 
 
-def verification_confirm(*, user: User, channel: str, code: str) -> User:
+def verification_confirm(
+    *, user: User, channel: str, code: str, purpose: str = VerificationCode.Purpose.VERIFY
+) -> User:
     """Mark the phone or e-mail address as the account holder's if `code` is the latest one sent there.
 
     A wrong code still counts as an attempt (kept, not rolled back with the refusal).
@@ -222,7 +244,7 @@ def verification_confirm(*, user: User, channel: str, code: str) -> User:
             .order_by("-created_at")
             .first()
         )
-        if record is None or record.expires_at < now or record.attempts >= CODE_ATTEMPTS:
+        if record is None or record.purpose != purpose or record.expires_at < now or record.attempts >= CODE_ATTEMPTS:
             raise ValidationError({"code": [_("This code is no longer valid: ask for a new one.")]})
         record.attempts += 1
         matched = hmac.compare_digest(record.code_hash, _hash(code.strip()))
@@ -236,4 +258,92 @@ def verification_confirm(*, user: User, channel: str, code: str) -> User:
         left = CODE_ATTEMPTS - record.attempts
         message = _("Wrong code; %(n)s attempts left.") % {"n": left} if left else _("Wrong code; ask for a new one.")
         raise ValidationError({"code": [message]})
+    return user
+
+
+# --- password reset by text message ----------------------------------------------------------------
+
+
+def password_reset_send(phone: str) -> None:
+    """A code to set a new password, by SMS to the account with this phone number.
+
+    Says nothing of whether such an account exists (the page reads the same either way), so that
+    the form cannot be used to find out who has an account; the code limits apply as for any code.
+    """
+    try:
+        number = normalise_vietnamese_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    user = User.objects.filter(phone=number, is_active=True, kind__in=[UserKind.CITIZEN, UserKind.ORGANISATION]).first()
+    if user is None:
+        return
+    verification_send(user=user, channel=VerificationCode.Channel.PHONE, purpose=VerificationCode.Purpose.RESET)
+
+
+def password_reset_confirm(*, phone: str, code: str, password: str) -> User:
+    """Set a new password if `code` is the latest reset code sent to `phone`; the sign-in lock is lifted."""
+    try:
+        number = normalise_vietnamese_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    user = User.objects.filter(phone=number, is_active=True, kind__in=[UserKind.CITIZEN, UserKind.ORGANISATION]).first()
+    if user is None:
+        raise ValidationError({"code": [_("This code is no longer valid: ask for a new one.")]})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    verification_confirm(
+        user=user, channel=VerificationCode.Channel.PHONE, code=code, purpose=VerificationCode.Purpose.RESET
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    signin_succeeded(number)
+    return user
+
+
+# --- applying with a guide's help ---------------------------------------------------------------
+
+
+GUIDE_ROLES = (Role.DESK_OFFICER, Role.VOLUNTEER_GUIDE)
+
+
+def guide_agency_ids(user: User) -> list[int]:
+    """The agencies at whose desk `user` helps people apply online (desk officers and volunteer guides)."""
+    return list(
+        RoleAssignment.objects.filter(user=user, role__in=GUIDE_ROLES, agency__isnull=False)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def assisted_applicant(*, guide: User, phone: str, full_name: str = "") -> User:
+    """The applicant a guide helps, by their mobile number: their account, or a new one in their name.
+
+    A new account has no password (the person sets one later with a code sent to the same phone).
+    Sends the code that the person reads out to the guide to agree; `verification_confirm` with
+    purpose `assist` checks it.
+    """
+    if not guide_agency_ids(guide):
+        raise PermissionDenied(_("Only desk officers and volunteer guides help people apply at the desk."))
+    try:
+        number = normalise_vietnamese_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    user = User.objects.filter(phone=number, is_active=True).first()
+    if user is None:
+        if not full_name.strip():
+            raise ValidationError(
+                {"full_name": [_("No account has this phone number yet: enter the person's full name.")]}
+            )
+        user = User(username=number, phone=number, full_name=full_name.strip()[:255], kind=UserKind.CITIZEN)
+        user.set_unusable_password()
+        user.save()
+        RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
+    elif user.kind == UserKind.OFFICIAL:
+        raise ValidationError(
+            {"phone": [_("This number belongs to an official's account; officials do not apply online.")]}
+        )
+    verification_send(user=user, channel=VerificationCode.Channel.PHONE, purpose=VerificationCode.Purpose.ASSIST)
     return user

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.payments",
     "motcua.feedback",
+    "motcua.notifications",
+    "motcua.news",
+    "motcua.reports",
     "motcua.api",
     "motcua.portal",
     "motcua.desk",
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "motcua.core.middleware.SecurityHeadersMiddleware",
+    "motcua.news.middleware.VisitCounterMiddleware",  # a day and a number, nothing personal
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -300,6 +304,9 @@ MOTCUA_CALENDAR_YEARS_AHEAD = int(env("MOTCUA_CALENDAR_YEARS_AHEAD", "6"))
 MOTCUA_WORKER_STALE_SECONDS = int(env("MOTCUA_WORKER_STALE_SECONDS", "60"))
 # Dossier codes (TT 01/2018 Art. 19): receiving agency's identifier code, YYMMDD, 4-digit daily sequence.
 MOTCUA_DOSSIER_CODE_FORMAT = env("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
+# The agency the public portal speaks for (its identifier code): its name, address and hotline in the
+# header and footer. Empty: the only top-level active agency, if there is exactly one.
+MOTCUA_PORTAL_AGENCY = env("MOTCUA_PORTAL_AGENCY", "")
 # The address citizens reach the portal at: printed (and QR-coded) on receipts.
 MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 # A supplement during appraisal must be asked within this many working days of reception
@@ -331,6 +338,37 @@ MOTCUA_SMS_URL = env("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_API_KEY = env("MOTCUA_SMS_API_KEY", "")
 MOTCUA_SMS_BRAND = env("MOTCUA_SMS_BRAND", "MOTCUA")
 MOTCUA_SMS_TIMEOUT = float(env("MOTCUA_SMS_TIMEOUT", "10"))
+# A second SMS gateway that takes what the first cannot take for a temporary reason: "" (none), `http`, `fake`.
+MOTCUA_SMS_FAILOVER_GATEWAY = env("MOTCUA_SMS_FAILOVER_GATEWAY", "")
+MOTCUA_SMS_FAILOVER_URL = env("MOTCUA_SMS_FAILOVER_URL", "")
+MOTCUA_SMS_FAILOVER_API_KEY = env("MOTCUA_SMS_FAILOVER_API_KEY", "")
+MOTCUA_SMS_FAILOVER_BRAND = env("MOTCUA_SMS_FAILOVER_BRAND", "")
+# The gateways report delivery to /thong-bao/sms/trang-thai/ with this shared secret (empty: no callback).
+MOTCUA_SMS_CALLBACK_SECRET = env("MOTCUA_SMS_CALLBACK_SECRET", "")
+
+# --- Outbox and background work (docs/adr/0008-outbox-and-worker.md) --------------------------
+# `embedded`: the `run_worker` process delivers (make run). `celery`: Celery workers on MOTCUA_CELERY_BROKER
+# (default REDIS_URL) deliver; `run_worker` then only beats and schedules.
+MOTCUA_TASKS = env("MOTCUA_TASKS", "embedded")
+if MOTCUA_TASKS not in {"embedded", "celery"}:
+    raise ImproperlyConfigured("MOTCUA_TASKS must be 'embedded' or 'celery'.")
+MOTCUA_CELERY_BROKER = env("MOTCUA_CELERY_BROKER", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
+MOTCUA_OUTBOX_BATCH = int(env("MOTCUA_OUTBOX_BATCH", "100"))  # rows claimed at once by one worker
+MOTCUA_OUTBOX_LEASE_SECONDS = float(env("MOTCUA_OUTBOX_LEASE_SECONDS", "120"))  # then another worker may retry
+MOTCUA_OUTBOX_RETRY_BASE_SECONDS = float(env("MOTCUA_OUTBOX_RETRY_BASE_SECONDS", "10"))
+MOTCUA_OUTBOX_RETRY_MAX_SECONDS = float(env("MOTCUA_OUTBOX_RETRY_MAX_SECONDS", "1800"))
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(env("MOTCUA_OUTBOX_MAX_ATTEMPTS", "15"))  # about 5 hours of retries
+# Celery mode: how many drain tasks one tick sends when rows are due (about the number of workers).
+MOTCUA_OUTBOX_PARALLEL = int(env("MOTCUA_OUTBOX_PARALLEL", "2"))
+# Per-agency rate limit, messages per second (0: none); bursts up to one second's worth.
+MOTCUA_OUTBOX_AGENCY_RATE = float(env("MOTCUA_OUTBOX_AGENCY_RATE", "0"))
+CELERY_BROKER_URL = MOTCUA_CELERY_BROKER
+CELERY_RESULT_BACKEND = MOTCUA_CELERY_BROKER
+CELERY_RESULT_EXPIRES = 600
+CELERY_TASK_DEFAULT_QUEUE = env("MOTCUA_CELERY_QUEUE", "motcua")
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Payments --------------------------------------------------------------------------------
 # The providers offered to applicants: `fake` (a page of our own, development) and/or `gateway`

@@ -2,8 +2,8 @@
 
 The catalog is the real one (the national portal's records in `data/`); details the portal does
 not give in those files are filled with realistic values, and every filled field is listed in
-the version's `demo_fields` so that pages and the API say so. Agency identifier codes are demo
-values too (the Sở's real mã định danh is not confirmed, DOMAIN.md §12).
+the version's `demo_fields` so that pages and the API say so. Agency identifier codes, phone numbers
+and e-mail addresses are demo values too (the Sở's real mã định danh is not confirmed, DOMAIN.md §12).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from html import escape as html_escape
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,7 @@ from motcua.dossiers.constants import Action, DocumentKind
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ApplicantData, dossier_create, dossier_document_add, dossier_transition
 from motcua.dossiers.workflow import standard_steps
+from motcua.news.models import Announcement
 from motcua.workdays.constants import PeriodUnit
 from motcua.workdays.domain import WorkCalendarSnapshot
 from motcua.workdays.selectors import agency_calendar
@@ -94,7 +96,17 @@ DEMO_USERS = [
 ]
 
 
-def _agency(code: str, name: str, short: str, kind: str, parent: Agency | None, address: str) -> Agency:
+def _agency(
+    code: str,
+    name: str,
+    short: str,
+    kind: str,
+    parent: Agency | None,
+    address: str,
+    *,
+    phone: str = "",
+    email: str = "",
+) -> Agency:
     agency, _ = Agency.objects.update_or_create(
         code=code,
         defaults={
@@ -103,6 +115,8 @@ def _agency(code: str, name: str, short: str, kind: str, parent: Agency | None, 
             "kind": kind,
             "parent": parent,
             "address": address,
+            "phone": phone,
+            "email": email,
             "is_active": True,
         },
     )
@@ -121,6 +135,8 @@ def seed_organisation() -> dict[str, Agency]:
         AgencyKind.PROVINCIAL_PEOPLES_COMMITTEE,
         None,
         "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+        phone="0292 3820 820",
+        email="motcua@demo.motcua.vn",
     )
     centre = _agency(
         CENTRE_CODE,
@@ -137,6 +153,8 @@ def seed_organisation() -> dict[str, Agency]:
         AgencyKind.DEPARTMENT,
         province,
         "Số 32 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+        phone="0292 3821 821",
+        email="sovhttdl@demo.motcua.vn",
     )
     ward = _agency(
         WARD_CODE,
@@ -192,6 +210,112 @@ def seed_catalog() -> None:
             record.valid_from = None
         catalog_import(records, today=CATALOG_VALID_FROM)
     fill_demo_details()
+
+
+# --- news and announcements of the portal ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAnnouncement:
+    title: str
+    agency: str
+    days_ago: int
+    summary: str
+    body: str
+    pinned: bool = False
+    attachment: str = ""
+
+
+DEMO_ANNOUNCEMENTS = [
+    DemoAnnouncement(
+        title="UBND thành phố ban hành Quy chế tổ chức và hoạt động của Bộ phận Một cửa",
+        agency=PROVINCE_CODE,
+        days_ago=12,
+        pinned=True,
+        summary=(
+            "Quy chế quy định việc tiếp nhận hồ sơ, trả kết quả, phối hợp giữa các cơ quan và trách nhiệm "
+            "của công chức tại Trung tâm Phục vụ hành chính công và Bộ phận Một cửa cấp xã."
+        ),
+        body=(
+            "Ủy ban nhân dân thành phố Cần Thơ ban hành Quy chế tổ chức và hoạt động của Trung tâm Phục vụ "
+            "hành chính công thành phố và Bộ phận Một cửa cấp xã, thực hiện Nghị định số 118/2025/NĐ-CP của "
+            "Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông.\n\n"
+            "Quy chế quy định rõ quy trình tiếp nhận, số hóa hồ sơ, chuyển xử lý và trả kết quả; việc công khai "
+            "tiến độ giải quyết trên Cổng Dịch vụ công; việc xin lỗi tổ chức, cá nhân khi hồ sơ bị trễ hẹn; và "
+            "trách nhiệm của người đứng đầu các cơ quan có thủ tục hành chính.\n\n"
+            "Tổ chức, cá nhân có thể tra cứu tình trạng hồ sơ bằng mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận "
+            "hồ sơ và hẹn trả kết quả, hoặc gọi đường dây nóng của Trung tâm trong giờ hành chính."
+        ),
+        attachment="quy-che-bo-phan-mot-cua.pdf",
+    ),
+    DemoAnnouncement(
+        title="Từ 01/12/2026, nộp hồ sơ cấp Giấy phép kinh doanh dịch vụ lữ hành nội địa trực tuyến toàn trình",
+        agency=DEPARTMENT_CODE,
+        days_ago=5,
+        pinned=False,
+        summary=(
+            "Doanh nghiệp nộp hồ sơ, nộp phí và nhận giấy phép điện tử có chữ ký số mà không cần đến Trung tâm "
+            "Phục vụ hành chính công."
+        ),
+        body=(
+            "Sở Văn hóa, Thể thao và Du lịch thông báo: từ ngày 01/12/2026, thủ tục cấp Giấy phép kinh doanh "
+            "dịch vụ lữ hành nội địa (mã 2.001628) được thực hiện trực tuyến toàn trình.\n\n"
+            "Doanh nghiệp đăng nhập, điền tờ khai, tải lên các thành phần hồ sơ (bản chụp hoặc bản điện tử), "
+            "nộp phí thẩm định trực tuyến và nhận kết quả là bản điện tử có chữ ký số của Sở. Thời hạn giải "
+            "quyết không thay đổi.\n\n"
+            "Hồ sơ nộp trực tiếp hoặc qua dịch vụ bưu chính công ích vẫn được tiếp nhận như trước."
+        ),
+    ),
+    DemoAnnouncement(
+        title="Công khai đường dây nóng tiếp nhận phản ánh, kiến nghị về thủ tục hành chính",
+        agency=DEPARTMENT_CODE,
+        days_ago=2,
+        pinned=False,
+        summary=(
+            "Tổ chức, cá nhân phản ánh việc giải quyết thủ tục hành chính chậm, sai hoặc gây phiền hà qua "
+            "đường dây nóng, thư điện tử hoặc trực tiếp tại Bộ phận Một cửa."
+        ),
+        body=(
+            "Sở Văn hóa, Thể thao và Du lịch tiếp nhận phản ánh, kiến nghị về quy định hành chính và việc giải "
+            "quyết thủ tục hành chính qua đường dây nóng 0292 3821 821 (giờ hành chính) và thư điện tử "
+            "sovhttdl@demo.motcua.vn.\n\n"
+            "Phản ánh cần ghi rõ họ tên, địa chỉ, số điện thoại liên hệ và mã hồ sơ (nếu có). Sở trả lời trong "
+            "thời hạn quy định và không tiếp nhận phản ánh nặc danh có nội dung vu khống, xúc phạm."
+        ),
+    ),
+]
+
+
+@functools.cache
+def demo_attachment_pdf(title: str) -> bytes:
+    """A one-page stand-in for an announcement's attached decision."""
+    html = (
+        "<html lang='vi'><body style='font-family: Liberation Serif; margin: 3cm'>"
+        f"<h1>{html_escape(title)}</h1><p>Bản mẫu của dữ liệu trình diễn (demo).</p></body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def seed_announcements() -> None:
+    """The portal's demo news, made once (their dates are kept when the seed runs again)."""
+    for spec in DEMO_ANNOUNCEMENTS:
+        if Announcement.objects.filter(title=spec.title).exists():
+            continue
+        morning = timezone.now().replace(hour=1, minute=30, second=0, microsecond=0)  # 08:30 in Việt Nam
+        announcement = Announcement(
+            title=spec.title,
+            summary=spec.summary,
+            body=spec.body,
+            agency=Agency.objects.get(code=spec.agency),
+            publish_from=morning - timedelta(days=spec.days_ago),
+            pinned=spec.pinned,
+        )
+        if spec.attachment:
+            announcement.attachment = SimpleUploadedFile(
+                spec.attachment, demo_attachment_pdf(spec.title), "application/pdf"
+            )
+        announcement.full_clean()
+        announcement.save()
 
 
 # --- demo values for what the national list does not give ------------------------------------
@@ -291,6 +415,7 @@ def seed_demo() -> None:
         seed_organisation()
         seed_users()
         seed_catalog()
+        seed_announcements()
 
 
 # --- demo dossiers ------------------------------------------------------------------------------

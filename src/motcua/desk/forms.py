@@ -7,21 +7,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.constants import Channel, DocumentCopy
+from motcua.catalog.constants import Channel, DocumentCopy, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.addresses import communes, provinces
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
 from motcua.dossiers.services import PaperDocument
 
 
-def procedures_for_intake(agency_ids: list[int]) -> list[tuple[str, str]]:
+def procedures_for_intake(agency_ids: list[int], online_only: bool = False) -> list[tuple[str, str]]:
+    """(code, label) of the agencies' procedures in force; `online_only`: those one can apply for online."""
     versions = (
         ProcedureVersion.objects.in_force(timezone.localdate())
         .filter(agency_id__in=agency_ids)
         .select_related("procedure")
         .order_by("name")
     )
-    return [(v.procedure.code, f"{v.procedure.code} · {v.name}") for v in versions]
+    if online_only:
+        versions = versions.exclude(service_level=ServiceLevel.INFORMATION)
+    return [
+        (v.procedure.code, f"{v.procedure.code} · {v.name}")
+        for v in versions
+        if not online_only or Channel.ONLINE in (v.channels or [])
+    ]
 
 
 def version_for_intake(agency_ids: list[int], code: str) -> ProcedureVersion | None:
@@ -47,6 +54,24 @@ class ProcedureChoiceForm(forms.Form):
         procedure = self.fields["procedure"]
         assert isinstance(procedure, forms.ChoiceField)
         procedure.choices = [("", "—"), *procedures_for_intake(agency_ids)]
+
+
+class GuidanceForm(forms.Form):
+    """The guidance desk: which procedure, and the applicant's mobile number (their account, or a new one)."""
+
+    procedure = forms.ChoiceField(label=_("Procedure"))
+    phone = forms.CharField(
+        label=_("The applicant's mobile number"),
+        max_length=20,
+        help_text=_("A code is sent to it; the applicant reads it out to agree that you apply in their name."),
+    )
+    full_name = forms.CharField(label=_("Full name (only if they have no account yet)"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        procedure = self.fields["procedure"]
+        assert isinstance(procedure, forms.ChoiceField)
+        procedure.choices = [("", "—"), *procedures_for_intake(agency_ids, online_only=True)]
 
 
 class IntakeForm(forms.Form):
@@ -78,6 +103,11 @@ class IntakeForm(forms.Form):
     applicant_commune = forms.TypedChoiceField(label=_("Commune or ward"), coerce=int, empty_value=None, required=False)
     applicant_address = forms.CharField(label=_("House number and street"), max_length=500, required=False)
     representative_name = forms.CharField(label=_("Representative or proxy"), max_length=255, required=False)
+    result_by_post = forms.BooleanField(
+        label=_("Return the result by post to the applicant's address"),
+        required=False,
+        help_text=_("The address above must be complete, with a phone number for the postman."),
+    )
 
     def __init__(self, *args: Any, version: ProcedureVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +162,7 @@ class ActionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    tracking_number = forms.CharField(label=_("Postal tracking number"), required=False, max_length=40)
     expected_status = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
     expected_step = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 

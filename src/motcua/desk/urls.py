@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.desk import views
+from motcua.desk import feedback_views, guidance_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("ho-so/<str:code>/xin-y-kien/<int:consultation_id>/tra-loi/", views.answer, name="answer"),
     path("so-theo-doi/", views.register, name="register"),
     path("danh-gia/", views.ratings, name="ratings"),
+    path("huong-dan/", guidance_views.guidance, name="guidance"),
+    path("phan-anh/", feedback_views.pakn_list, name="feedback"),
+    path("phan-anh/chi-so/", feedback_views.pakn_figures_page, name="feedback-figures"),
+    path("phan-anh/<int:pakn_id>/", feedback_views.pakn_page, name="feedback-detail"),
+    path("phan-anh/<int:pakn_id>/thao-tac/", feedback_views.pakn_action, name="feedback-action"),
 ]

@@ -41,7 +41,7 @@ from motcua.documents.forms import (
     pdf_response,
 )
 from motcua.documents.register import register_csv, register_pdf, register_rows, register_xlsx
-from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
+from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import UNIT_SCOPED, roles_on_dossier
 from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
@@ -54,6 +54,7 @@ from motcua.dossiers.services import (
     dossier_transition,
 )
 from motcua.dossiers.services.consultations import consultation_answer, consultation_request
+from motcua.dossiers.services.delivery import Delivery
 from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
 from motcua.feedback.selectors import ratings_for
@@ -175,6 +176,16 @@ def intake(request: HttpRequest) -> HttpResponse:
                 ),
                 paper_documents=form.paper_documents(),
                 guidance_if_incomplete=request.POST.get("decision") == "guidance",
+                delivery=Delivery(
+                    method=ResultDelivery.POST,
+                    recipient=data["applicant_name"],
+                    phone=data["applicant_phone"],
+                    province=data["applicant_province"],
+                    commune=data["applicant_commune"],
+                    address=data["applicant_address"],
+                )
+                if data["result_by_post"]
+                else None,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -294,6 +305,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             new_due_at=data["new_due_at"],
             expected_status=data["expected_status"],
             expected_step=data["expected_step"],
+            tracking_number=data["tracking_number"],
         ),
         _("Done: %(action)s.") % {"action": Action(action).label if action in Action.values else action},
     )

@@ -108,3 +108,11 @@ class Timeliness(models.TextChoices):
 # Not a role anyone is given: what officials of another agency hold on a dossier while it is at
 # their agency for its part of the processing (liên thông, Decree 61/2018 Art. 19(6)).
 PARTNER_AGENCY = "partner_agency"
+
+
+class ResultDelivery(models.TextChoices):
+    """How the applicant receives the result (Decree 118/2025 Art. 16; QĐ 45/2016 for the postal service)."""
+
+    DESK = "desk", _("At the one-stop desk")
+    POST = "post", _("By post, to an address I give")
+    ONLINE = "online", _("Online: a digitally signed file to download")

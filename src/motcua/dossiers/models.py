@@ -21,6 +21,7 @@ from motcua.dossiers.constants import (
     ApplicantKind,
     DocumentKind,
     Outcome,
+    ResultDelivery,
     Status,
     SupplementStage,
     Timeliness,
@@ -87,7 +88,25 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("for the organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text=_("Applied for online by one of its representatives: all of them follow it."),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    assisted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("guided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The desk officer or volunteer who helped the applicant apply online at the office."),
+    )
     online_level = models.CharField(
         _("online level"), max_length=20, choices=ServiceLevel.choices, blank=True, help_text=_("Online dossiers only.")
     )
@@ -110,6 +129,18 @@ class Dossier(models.Model):
     )
     representative_name = models.CharField(_("representative or proxy"), max_length=255, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    result_delivery = models.CharField(
+        _("result delivered"), max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.DESK
+    )
+    postal_address = models.JSONField(
+        _("postal address for the result"),
+        default=dict,
+        blank=True,
+        help_text=_("Recipient, phone, province and commune codes, house number and street (by post only)."),
+    )
+    postal_tracking_number = models.CharField(
+        _("postal tracking number"), max_length=40, blank=True, help_text=_("Of the item that carries the result.")
+    )
     paper_documents = models.JSONField(
         _("documents handed in at the desk"),
         default=list,
@@ -221,6 +252,15 @@ class Dossier(models.Model):
                 ),
                 name="dossier_work_due",
             ),
+            # The dossiers in processing by who holds them (and in which division): the ranges that
+            # the "mine" lists of divisions, heads, leaders and partner agencies count; carrying the
+            # columns those lists and the visibility test, so that a count reads the index alone.
+            models.Index(
+                fields=["stage", "processing_unit"],
+                include=["assignee", "competent_agency", "receiving_agency", "owner", "current_step", "id"],
+                condition=models.Q(status=Status.IN_PROCESSING),
+                name="dossier_processing_stage",
+            ),
             models.Index(
                 fields=["due_at", "-submitted_at", "-id"],
                 condition=models.Q(
@@ -246,6 +286,13 @@ class Dossier(models.Model):
     @property
     def applicant_full_address(self) -> str:
         return full_address(self.applicant_address, self.applicant_commune, self.applicant_province)
+
+    @property
+    def postal_address_text(self) -> str:
+        """Where the result goes by post, as on an envelope: recipient · phone · address."""
+        data = self.postal_address or {}
+        place = full_address(data.get("address", ""), data.get("commune"), data.get("province"))
+        return " · ".join(part for part in (data.get("recipient", ""), data.get("phone", ""), place) if part)
 
     @property
     def effective_due_at(self) -> Any:
@@ -535,11 +582,31 @@ class DossierDraft(models.Model):
     """
 
     owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="drafts")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("for the organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    assisted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("guided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assisted_drafts",
+        help_text=_("The guide filling it in with the applicant, who confirmed with a code sent to their phone."),
+    )
     procedure_version = models.ForeignKey(
         "catalog.ProcedureVersion", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
     )
     applicant = models.JSONField(_("applicant"), default=dict, blank=True)
     form_data = models.JSONField(_("form"), default=dict, blank=True)
+    delivery = models.JSONField(
+        _("result delivery"), default=dict, blank=True, help_text=_("How the result is to be received, and where.")
+    )
     created_at = models.DateTimeField(_("started at"))
     updated_at = models.DateTimeField(_("saved at"))
     dossier = models.OneToOneField(

@@ -11,6 +11,7 @@ from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, QuerySe
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import RoleAssignment, User
+from motcua.accounts.organisations import organisation_ids_of
 from motcua.catalog.constants import StepActor
 from motcua.dossiers.constants import PARTNER_AGENCY, Status
 from motcua.dossiers.models import Dossier, DossierConsultation, DossierStep
@@ -21,12 +22,33 @@ UNIT_SCOPED = {Role.SPECIALIST, Role.DIVISION_HEAD}
 PARTNER_ROLES = {Role.DESK_OFFICER, Role.DIVISION_HEAD, Role.AGENCY_LEADER}
 
 
+def _own(user_id: int, organisations: tuple[int, ...]) -> Q:
+    own = Q(owner_id=user_id, organisation_id__isnull=True)
+    return own | _one_or_many("organisation_id", set(organisations)) if organisations else own
+
+
+def applicant_condition(user: User) -> Q:
+    """The dossiers `user` follows as their applicant (`is_applicant`), as a filter."""
+    return _own(user.pk, tuple(organisation_ids_of(user)))
+
+
+def is_applicant(user: User, dossier: Dossier) -> bool:
+    """`user` applied for the dossier, or represents the organisation it is for.
+
+    A dossier for an organisation belongs to its current representatives: one who stopped
+    representing it no longer sees it, even the one who submitted it.
+    """
+    if dossier.organisation_id is not None:
+        return dossier.organisation_id in organisation_ids_of(user)
+    return dossier.owner_id is not None and dossier.owner_id == user.pk
+
+
 def roles_on_dossier(user: User, dossier: Dossier) -> frozenset[str]:
     """The roles `user` holds on this dossier: as its applicant, or as an official of the right agency and unit."""
     if not user.is_authenticated:
         return frozenset()
     roles: set[str] = set()
-    if dossier.owner_id == user.pk:
+    if is_applicant(user, dossier):
         roles.add(Role.CITIZEN)
     step = dossier.current_step
     for assignment in RoleAssignment.objects.filter(user=user).only("role", "agency_id", "unit_id"):
@@ -69,13 +91,19 @@ class DossierScope:
     assignments: tuple[RoleAssignment, ...]
     consulted_units: frozenset[int]
     partner_agencies: frozenset[int]
+    organisations: tuple[int, ...] = ()  # those the user represents: their dossiers are the user's too
+
+    @property
+    def own(self) -> Q:
+        """Their dossiers as applicant (`is_applicant`): their own, and those of the organisations they represent."""
+        return _own(self.user_id, self.organisations)
 
     def _official(self) -> Q | None:
         ways = [*self.plain, *(Q(pk__in=extra) for extra in self.extras)]
         return reduce(operator.or_, ways) if ways else None
 
     def condition(self) -> Q:
-        own = Q(owner_id=self.user_id)
+        own = self.own
         official = self._official()
         if official is None:
             return own
@@ -85,7 +113,7 @@ class DossierScope:
     def parts(self) -> list[Q]:
         """`condition()` cut into conditions no two of which a dossier meets, each a range of an
         index: counting them one by one and adding up gives the exact count without the OR."""
-        own = Q(owner_id=self.user_id)
+        own = self.own
         if self._official() is None:
             return [own]
         parts, before = ([own], ~own) if self.owns else ([], Q())
@@ -165,15 +193,17 @@ def dossier_scope(user: User) -> DossierScope:
     if partners:
         handed_to = DossierStep.objects.filter(agency_id__in=sorted(partners), actor=StepActor.OTHER_AGENCY)
         extras.append(handed_to.order_by().values("dossier_id"))
+    organisations = tuple(organisation_ids_of(user))
     return DossierScope(
         user_id=user.pk,
-        owns=owns,
+        owns=owns or bool(organisations),
         plain=tuple(plain),
         plain_parts=tuple(parts),
         extras=tuple(extras),
         assignments=assignments,
         consulted_units=frozenset(consulted_units),
         partner_agencies=frozenset(partners),
+        organisations=organisations,
     )
 
 

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any, Self
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,7 +36,13 @@ from motcua.catalog.constants import StepActor
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import DocumentKind, Status
 from motcua.dossiers.models import Dossier, DossierConsultation, DossierDocument, DossierStep
-from motcua.dossiers.permissions import DossierScope, dossier_scope, dossiers_visible_to, roles_on_dossier
+from motcua.dossiers.permissions import (
+    DossierScope,
+    applicant_condition,
+    dossier_scope,
+    dossiers_visible_to,
+    roles_on_dossier,
+)
 from motcua.dossiers.states import APPLICANT
 
 PAGE_FLOOR = 25
@@ -155,11 +176,17 @@ def _listing(
     *related: str,
     order: list[Any],
     sort_short: bool,
+    counted: list[QuerySet[Dossier]] | None = None,
 ) -> DossierList:
-    """What `scope` lets the user see, narrowed by `refine` (the list's own filters), in `order`."""
+    """What `scope` lets the user see, narrowed by `refine` (the list's own filters), in `order`.
+
+    It is counted one way of seeing it at a time (`DossierScope.parts`), or by the pieces
+    `counted` if given (the same dossiers, no two pieces sharing one).
+    """
     listed = refine(Dossier.objects.filter(scope.condition())).order_by(*order)
-    parts = [refine(Dossier.objects.filter(part)) for part in scope.parts()]
-    return DossierList.of(listed, parts, related, sort_short=sort_short)
+    if counted is None:
+        counted = [refine(Dossier.objects.filter(part)) for part in scope.parts()]
+    return DossierList.of(listed, counted, related, sort_short=sort_short)
 
 
 def dossier_list(
@@ -243,16 +270,47 @@ WORK_STATUSES = (*OPEN_STATUSES, Status.PROCESSED)
 QUEUES = ("mine", "online", "due_soon", "overdue", "apology", "supplement", "ready", "all")
 
 
-def _my_work(user: User, scope: DossierScope) -> Q:
+@dataclass(frozen=True)
+class _Way:
+    """One way a dossier waits for a user now (their "mine")."""
+
+    condition: Q
+    # What is counted: the same dossiers in pieces no two share, each read from an index or from a
+    # few rows, and whether the user may see every dossier of the piece anyway (by the rule of
+    # `DossierScope`; it is then counted without the visibility).
+    pieces: tuple[tuple[Q, bool], ...]
+    # It may share dossiers with the other ways (an open consultation of a dossier at any step).
+    overlaps: bool = False
+
+
+class _AnyOf(Func):
+    """`column = ANY(ARRAY(subquery))` on PostgreSQL: the subquery's few rows looked up in the
+    column's index one by one. PostgreSQL plans `column IN (subquery)` as a join that reads every
+    dossier at work first, however few rows the subquery has. Elsewhere `column IN (subquery)`."""
+
+    template = "%(expressions)s"
+    arg_joiner = " IN "
+    output_field = BooleanField()
+
+    def __init__(self, column: str, rows: QuerySet[Any]) -> None:
+        super().__init__(F(column), Subquery(rows.order_by()))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        any_of = {"template": "%(expressions)s)", "arg_joiner": " = ANY(ARRAY"}  # column = ANY(ARRAY(SELECT …))
+        return self.as_sql(compiler, connection, **any_of, **extra_context)
+
+
+def _my_work(user: User, scope: DossierScope) -> list[_Way]:
     """What waits for `user` now: the steps their roles hold (visibility narrows it to their agency and unit).
 
     `stage` is the actor of the current step, kept on the dossier by the step service, so that the
-    lists need no join to the steps.
+    lists need no join to the steps. "Mine" is the OR of the ways; all but the consultations are at
+    different statuses, stages or assignees, so that no dossier meets two of them.
     """
     assignments = scope.assignments
     roles = {a.role for a in assignments}
     in_processing = Q(status=Status.IN_PROCESSING)
-    mine = Q(pk__in=[])
+    ways: list[_Way] = []
     if Role.DESK_OFFICER in roles:
         # Only what this desk acts on: dossiers it received or its agency decides, not those it
         # sees because its agency once took part in them (liên thông).
@@ -260,25 +318,75 @@ def _my_work(user: User, scope: DossierScope) -> Q:
         at_this_desk = Q(receiving_agency_id__in=desks) | Q(competent_agency_id__in=desks)
         at_desk_stage = Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSED])
         at_desk_stage |= in_processing & Q(stage=StepActor.ONE_STOP_DESK)  # supplements to issue
-        mine |= at_desk_stage & at_this_desk
+        # Counted as the agency's, then what the desk received for others (for one agency: the two
+        # ranges of the competent agency around it, as in `DossierScope.parts`).
+        if len(desks) == 1:
+            (desk,) = desks
+            elsewhere = [Q(receiving_agency_id=desk, competent_agency_id__lt=desk)]
+            elsewhere.append(Q(receiving_agency_id=desk, competent_agency_id__gt=desk))
+        else:
+            elsewhere = [Q(receiving_agency_id__in=desks) & ~Q(competent_agency_id__in=desks)]
+        cut = tuple(at_desk_stage & piece for piece in [Q(competent_agency_id__in=desks), *elsewhere])
+        # Seen: a desk sees what its agency decides and what it received.
+        ways.append(_Way(at_desk_stage & at_this_desk, tuple((piece, True) for piece in cut)))
     if Role.DIVISION_HEAD in roles:
         head_units = sorted({a.unit_id for a in assignments if a.role == Role.DIVISION_HEAD and a.unit_id})
-        to_assign = Q(stage=StepActor.DIVISION, assignee__isnull=True)
-        mine |= in_processing & Q(processing_unit_id__in=head_units) & (to_assign | Q(stage=StepActor.DIVISION_HEAD))
+        # At the division unassigned, or at its head: ranges of the index on the dossiers in processing.
+        at_division = Q(stage__in=[StepActor.DIVISION, StepActor.DIVISION_HEAD], processing_unit_id__in=head_units)
+        to_assign_or_check = Q(assignee__isnull=True) | Q(stage=StepActor.DIVISION_HEAD)
+        head = in_processing & at_division & to_assign_or_check
+        ways.append(_Way(head, ((head, False),)))
     if Role.SPECIALIST in roles:
-        mine |= in_processing & Q(stage=StepActor.DIVISION, assignee=user)
+        assigned = in_processing & Q(stage=StepActor.DIVISION, assignee=user)
+        ways.append(_Way(assigned, ((assigned, False),)))
     if Role.AGENCY_LEADER in roles:
         agencies = sorted({a.agency_id for a in assignments if a.role == Role.AGENCY_LEADER and a.agency_id})
-        mine |= in_processing & Q(stage=StepActor.LEADER, competent_agency_id__in=agencies)
+        leading = in_processing & Q(stage=StepActor.LEADER, competent_agency_id__in=agencies)
+        ways.append(_Way(leading, ((leading, True),)))  # a leader sees all that the agency decides
     if scope.partner_agencies:  # only agencies that were ever handed a dossier can hold one now
         held = DossierStep.objects.filter(
             agency_id__in=sorted(scope.partner_agencies), actor=StepActor.OTHER_AGENCY, ended_at__isnull=True
         )
-        mine |= in_processing & Q(stage=StepActor.OTHER_AGENCY, current_step_id__in=held.values("pk"))
+        at_partner = in_processing & Q(stage=StepActor.OTHER_AGENCY)
+        holding = at_partner & Q(current_step_id__in=held.values("pk"))
+        # Counted in two pieces: those whose current step, held by the agency, is a step of the
+        # dossier itself (every one, as the step service keeps it), seen through that hand-over
+        # (`DossierScope.extras`); and any other, checked against the visibility once found (in a
+        # subquery: PostgreSQL would otherwise check every dossier at another agency first).
+        own_step = Exists(held.filter(pk=OuterRef("current_step_id"), dossier_id=OuterRef("pk")))
+        other_step = Exists(held.filter(pk=OuterRef("current_step_id")).exclude(dossier_id=OuterRef("pk")))
+        other = Dossier.objects.filter(at_partner & Q(other_step)).values("pk")
+        ways.append(_Way(holding, ((at_partner & Q(own_step), True), (Q(pk__in=other), False))))
     if scope.consulted_units:  # only units ever consulted can have a question open
         asked = DossierConsultation.objects.filter(unit_id__in=sorted(scope.consulted_units), answered_at__isnull=True)
-        mine |= in_processing & Q(pk__in=asked.values("dossier_id"))
-    return mine
+        open_question = in_processing & Q(pk__in=asked.values("dossier_id"))
+        # Seen: these units see every dossier they were ever consulted on (`DossierScope.extras`).
+        counted = in_processing & Q(_AnyOf("pk", asked.values("dossier_id")))
+        ways.append(_Way(open_question, ((counted, True),), overlaps=True))
+    return ways
+
+
+def _counted_ways(scope: DossierScope, ways: list[_Way], narrow: Q) -> list[QuerySet[Dossier]]:
+    """The "mine" list (`ways`, within `narrow`) in pieces no two of which a dossier meets, for
+    `DossierList` to count one by one.
+
+    Cut by the ways of seeing a dossier instead (`DossierScope.parts`), those seen through a
+    consultation or a hand-over would be found by joining every consultation of the division, or
+    every hand-over to the agency, to the dossiers at work; cut by the ways of waiting, each piece
+    starts from its few rows: a range of an index, or the open consultations and hand-overs alone.
+    A way whose dossiers the user sees anyway is counted without the visibility; the way that
+    overlaps the others is counted without their dossiers.
+    """
+    apart = [way.condition for way in ways if not way.overlaps]
+    pieces = []
+    for way in ways:
+        for condition, seen in way.pieces:
+            condition &= narrow
+            if way.overlaps:
+                condition = reduce(operator.and_, [~other for other in apart], condition)
+            piece = Dossier.objects.filter(condition)
+            pieces.append(piece if seen else piece.filter(scope.condition()))
+    return pieces
 
 
 def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None = None) -> DossierList:
@@ -290,8 +398,10 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
     running = Q(status__in=[Status.RECEIVED, Status.IN_PROCESSING])
     filters = Q()
     due_range: dict[str, datetime] = {}
+    ways: list[_Way] = []
     if queue == "mine":
-        filters = _my_work(user, scope)
+        ways = _my_work(user, scope)
+        filters = reduce(operator.or_, [way.condition for way in ways], Q(pk__in=[]))
     elif queue == "online":
         filters = Q(status=Status.SUBMITTED, channel="online")
     elif queue == "due_soon":
@@ -306,17 +416,19 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
         filters = Q(status=Status.PROCESSED)
     elif queue == "apology":
         filters = Q(status=Status.IN_PROCESSING, apology_prompted_at__isnull=False, extended_due_at__isnull=True)
+    narrow = Q()  # what every work list and the search add
     if queue != "all":
         # Every work list but "all" is within these statuses; saying so lets PostgreSQL use the
         # partial indexes on the dossiers at work (the ORs of "mine" alone would not prove it).
-        filters &= Q(status__in=WORK_STATUSES)
+        narrow &= Q(status__in=WORK_STATUSES)
     if q.strip():
         term = q.strip()[:100]
         phone = "".join(ch for ch in term if ch.isdigit())
         match = Q(code__icontains=term) | Q(applicant_name__icontains=term) | Q(applicant_id_number=term)
         if len(phone) >= 6:
             match |= Q(applicant_phone__endswith=phone.lstrip("0"))
-        filters &= match
+        narrow &= match
+    filters &= narrow
 
     def refine(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
         if due_range:
@@ -333,13 +445,15 @@ def dossier_queue(*, user: User, queue: str, q: str = "", now: datetime | None =
         "current_step",
         order=[F("due_at").asc(nulls_last=True), "-submitted_at", "-id"],  # the id: the same order every time
         sort_short=queue == "all" or bool(q.strip()),
+        counted=_counted_ways(scope, ways, narrow) if ways else None,
     )
 
 
 def dossiers_of_applicant(user: User) -> QuerySet[Dossier]:
-    """The dossiers `user` submitted online as the applicant, newest first ("my dossiers")."""
+    """The dossiers `user` submitted online as the applicant, or that one of the organisations they
+    represent applied for, newest first ("my dossiers")."""
     return (
-        Dossier.objects.filter(owner=user)
+        Dossier.objects.filter(applicant_condition(user))
         .select_related("procedure_version__procedure", "competent_agency", "current_step")
         .order_by("-submitted_at", "-id")
     )

@@ -27,7 +27,7 @@ from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.i18n import record_text
 from motcua.dossiers.constants import Action, Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.permissions import roles_on_dossier
+from motcua.dossiers.permissions import is_applicant, roles_on_dossier
 from motcua.dossiers.services import TransitionConflict, dossier_transition
 from motcua.dossiers.states import PAYMENT_PROVIDER
 from motcua.integrations.payment_providers import payment_provider
@@ -68,7 +68,7 @@ def _order(payment: Payment, return_url: str = "", client_ip: str = "") -> Payme
 def payment_start(*, code: str, user: User, provider_name: str, return_url: str, client_ip: str = "") -> str:
     """A new online payment of the dossier's fees by its applicant; the address to send them to pay."""
     dossier = Dossier.objects.select_for_update().select_related("procedure_version").filter(code=code).first()
-    if dossier is None or dossier.owner_id != user.pk:
+    if dossier is None or not is_applicant(user, dossier):
         raise NotFoundError(_("No dossier with code %(code)s among yours.") % {"code": code}, code="dossier-not-found")
     if dossier.status != Status.PAYMENT_REQUESTED:
         raise DomainError(_("No payment is asked for this dossier now."), code="no-payment-requested")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +22,15 @@ from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from motcua.accounts.models import User, VerificationCode
-from motcua.accounts.services import SignUp, account_signup, verification_confirm, verification_send
+from motcua.accounts.services import (
+    SignUp,
+    account_signup,
+    password_reset_confirm,
+    password_reset_send,
+    verification_confirm,
+    verification_send,
+)
+from motcua.core.errors import DomainError
 from motcua.core.web import report_errors
 from motcua.portal.forms import SignInForm, SignUpForm, VerificationForm
 
@@ -111,6 +121,64 @@ def verify_start(request: HttpRequest) -> HttpResponse:
     channel = request.POST.get("channel", "")
     report_errors(request, lambda: verification_send(user=user, channel=channel), "")
     return redirect(_verify_url(channel))
+
+
+RESET_REQUESTS_PER_HOUR = 10
+
+
+def _reset_allowed(request: HttpRequest) -> bool:
+    """At most RESET_REQUESTS_PER_HOUR text messages asked for from one address an hour (each costs money)."""
+    key = f"reset-sms:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3700)
+    return cache.incr(key) <= RESET_REQUESTS_PER_HOUR
+
+
+def password_reset_sms(request: HttpRequest) -> HttpResponse:
+    """Forgot the password: a code by text message to the account's phone, then a new password.
+
+    The page reads the same whether or not an account has the number.
+    """
+    if "restart" in request.GET:
+        request.session.pop("reset_phone", None)
+    phone = request.session.get("reset_phone", "")
+    step = request.POST.get("step", "")
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST" and step == "send":
+        if not _reset_allowed(request):
+            errors, status = {"phone": [_("Too many requests from your connection; try again in an hour.")]}, 429
+        else:
+            try:
+                password_reset_send(request.POST.get("phone", "")[:20])
+            except ValidationError as exc:
+                errors, status = exc.message_dict, 400
+            except DomainError as exc:
+                errors, status = {"phone": [str(exc.message)]}, 400
+            else:
+                request.session["reset_phone"] = phone = request.POST.get("phone", "")[:20]
+                messages.info(request, _("If an account has this number, a code was sent to it by text message."))
+                return redirect("password_reset_sms")
+    elif request.method == "POST" and step == "confirm" and phone:
+        password = request.POST.get("password", "")
+        if password != request.POST.get("password2", ""):
+            errors, status = {"password2": [_("The two passwords differ.")]}, 400
+        else:
+            try:
+                password_reset_confirm(phone=phone, code=request.POST.get("code", "")[:12], password=password)
+            except ValidationError as exc:
+                errors, status = exc.message_dict, 400
+            else:
+                request.session.pop("reset_phone", None)
+                messages.success(request, _("Your password was changed. Sign in with it."))
+                return redirect("login")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "registration/password_reset_sms.html",
+        {"phone": phone, "errors": errors},
+        status=status,
+    )
 
 
 def _oidc_configured() -> None:

@@ -6,6 +6,7 @@ and by whom is decided by the dossier services and the state machine, never here
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -16,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Organisation, User
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.online_form import form_fields, read_answers
 from motcua.catalog.selectors import procedure_detail
 from motcua.core.addresses import communes, provinces
@@ -28,13 +31,15 @@ from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.replay import consume_form_token, issue_form_token
 from motcua.core.web import private_file_response, report_errors
 from motcua.documents.forms import NOTICES, form_response
-from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status
+from motcua.dossiers.constants import FINAL_STATUSES, INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, StoredDocument
 from motcua.dossiers.selectors import applicant_dossier, dossier_document_for, dossiers_of_applicant
 from motcua.dossiers.services import dossier_supplement_provide, dossier_transition
+from motcua.dossiers.services.delivery import DELIVERY_FIELDS, Delivery, delivery_methods, dossier_delivery_change
 from motcua.dossiers.services.drafts import (
     APPLICANT_FIELDS,
-    draft_for_owner,
+    draft_delivery,
+    draft_for_user,
     draft_problems,
     draft_remove_document,
     draft_reuse,
@@ -59,7 +64,7 @@ def _user(request: HttpRequest) -> User:
 
 def _draft(request: HttpRequest, draft_id: int) -> DossierDraft:
     try:
-        return draft_for_owner(owner=_user(request), draft_id=draft_id)
+        return draft_for_user(user=_user(request), draft_id=draft_id)
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
 
@@ -80,7 +85,14 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     """
     user = _user(request)
     if request.method == "POST":
-        draft = report_errors(request, lambda: draft_start(owner=user, procedure_code=code), "")
+        organisation = request.POST.get("organisation", "")
+        draft = report_errors(
+            request,
+            lambda: draft_start(
+                owner=user, procedure_code=code, organisation_id=int(organisation) if organisation.isdigit() else None
+            ),
+            "",
+        )
         if draft is not None:
             return redirect("portal:draft", draft_id=draft.pk)
         return redirect("portal:procedure-detail", code=code)
@@ -91,7 +103,10 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     drafts = DossierDraft.objects.filter(
         owner=user, procedure_version__procedure__code=code, dossier__isnull=True
     ).select_related("procedure_version")
-    return render(request, "portal/apply_start.html", {"version": version, "drafts": drafts})
+    organisations = Organisation.objects.filter(members__user=user).order_by("name")
+    return render(
+        request, "portal/apply_start.html", {"version": version, "drafts": drafts, "organisations": organisations}
+    )
 
 
 def _then(request: HttpRequest, url: str) -> HttpResponse:
@@ -110,6 +125,13 @@ def _posted_applicant(request: HttpRequest) -> dict[str, Any]:
     return {name: request.POST.get(f"applicant-{name}", "").strip()[:500] for name in APPLICANT_FIELDS}
 
 
+def _posted_delivery(request: HttpRequest) -> dict[str, Any] | None:
+    """How to receive the result, if the form sent a choice (older pages did not)."""
+    if "delivery-method" not in request.POST:
+        return None
+    return {name: request.POST.get(f"delivery-{name}", "").strip()[:500] for name in DELIVERY_FIELDS}
+
+
 @login_required
 def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
     """The application form: applicant, the procedure's questions, its documents; saved on every send."""
@@ -121,7 +143,9 @@ def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
         answers, unreadable = read_answers(version.form_schema or {}, request.POST)
         saved = report_errors(
             request,
-            lambda: draft_save(draft=draft, applicant=_posted_applicant(request), form_data=answers),
+            lambda: draft_save(
+                draft=draft, applicant=_posted_applicant(request), form_data=answers, delivery=_posted_delivery(request)
+            ),
             "",
         )
         failed = saved is None or bool(unreadable)
@@ -142,12 +166,16 @@ def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
         if not failed:
             messages.success(request, _("Saved. You can come back to this application from any device."))
         return _then(request, here + ("#documents" if request.FILES else ""))
-    return render(request, "portal/draft.html", _draft_context(draft, problems=None))
+    return render(request, "portal/draft.html", _draft_context(draft, problems=None, viewer=_user(request)))
 
 
 def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
-    """The files chosen or picked from the store for each document; True if one was refused."""
+    """The files chosen or picked from the store for each document; True if one was refused.
+
+    Only the applicant picks from their store; a guide helping them uploads what they hand over.
+    """
     refused = False
+    own = draft.owner_id == _user(request).pk
     for required in [*draft.procedure_version.documents.all(), None]:
         key = str(required.pk) if required else "other"
         required_id = required.pk if required else None
@@ -162,11 +190,20 @@ def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
                 name = required.name if required else _("Other document")
                 messages.error(request, _("Not attached to «%(doc)s»: %(file)s") % {"doc": name, "file": file.name})
         stored_id = request.POST.get(f"reuse-{key}", "")
-        if stored_id.isdigit():
+        if own and stored_id.isdigit():
             reuse = partial(draft_reuse, draft=draft, stored_id=_number(stored_id), required_document_id=required_id)
             refused |= report_errors(request, reuse, "") is None
     return refused
 
+
+# The names of the delivery's fields, for the review's list of what is still missing.
+DELIVERY_LABELS = {
+    "method": gettext_lazy("Receiving the result"),
+    "recipient": gettext_lazy("Recipient"),
+    "phone": gettext_lazy("Recipient's phone"),
+    "province": gettext_lazy("Postal address"),
+    "address": gettext_lazy("House number and street"),
+}
 
 # The names of the applicant's fields, for the review's list of what is still missing.
 APPLICANT_LABELS = {
@@ -183,8 +220,25 @@ APPLICANT_LABELS = {
 }
 
 
-def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None) -> dict[str, Any]:
+def _delivery_context(version: ProcedureVersion, delivery: dict[str, Any], applicant: dict[str, Any]) -> dict[str, Any]:
+    """The result-delivery fields (portal/_delivery_fields.html); by post to the applicant's address unless changed."""
+    if not (delivery.get("province") or delivery.get("address")):
+        delivery = delivery | {name: applicant.get(name) for name in ("province", "commune", "address")}
+    methods = delivery_methods(version)
+    province = str(delivery.get("province") or "")
+    return {
+        "delivery": delivery,
+        "delivery_choices": [(value, label) for value, label in ResultDelivery.choices if value in methods],
+        "delivery_communes": communes(int(province)) if province.isdigit() else [],
+        "communes_url": reverse("api-communes", args=[0]).replace("/0/", "/{province}/"),
+        "applicant": applicant,
+    }
+
+
+def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None, viewer: User) -> dict[str, Any]:
+    """The draft's pages; for a guide helping the applicant (`viewer` is not its owner) without their store."""
     version = draft.procedure_version
+    guiding = draft.owner_id != viewer.pk
     given: dict[int | None, list[Any]] = {}
     for document in draft.documents.select_related("stored"):
         given.setdefault(document.required_document_id, []).append(document)
@@ -194,19 +248,22 @@ def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None) -
     labels: dict[str, str] = {f"applicant-{name}": str(label) for name, label in APPLICANT_LABELS.items()}
     labels |= {f"form-{field.name}": field.title for field in fields}
     labels |= {f"document-{required.pk}": required.name for required in required_documents}
+    labels |= {f"delivery-{name}": str(label) for name, label in DELIVERY_LABELS.items()}
     labels["declaration"] = _("Declaration")
     problems = problems or {}
     return {
         "draft": draft,
         "version": version,
-        "applicant": draft.applicant,
         "questions": [(field, draft.form_data.get(field.name, "")) for field in fields],
         "documents": [(required, given.get(required.pk, [])) for required in required_documents],
         "other_documents": given.get(None, []),
-        "store": StoredDocument.objects.filter(owner=draft.owner_id).only("id", "title", "original_name"),
+        "store": []
+        if guiding
+        else StoredDocument.objects.filter(owner=draft.owner_id).only("id", "title", "original_name"),
+        "guiding": guiding,
         "provinces": provinces(),
+        **_delivery_context(version, draft_delivery(draft).as_data(), draft.applicant),
         "communes": communes(int(province)) if str(province := draft.applicant.get("province") or "").isdigit() else [],
-        "communes_url": reverse("api-communes", args=[0]).replace("/0/", "/{province}/"),
         "problems": [(labels.get(key, _("Application")), " ".join(messages)) for key, messages in problems.items()],
         # Only the declaration is missing: the form to give it is shown.
         "ready": set(problems) <= {"declaration"},
@@ -227,14 +284,14 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
             dossier = draft_submit(draft=draft, declaration=request.POST.get("declaration") == "yes")
         except ValidationError as exc:
             problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            context = _draft_context(draft, problems)
+            context = _draft_context(draft, problems, viewer=_user(request))
             context["form_token"] = issue_form_token(request)
             return render(request, "portal/draft_review.html", context, status=400)
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect("portal:draft-review", draft_id=draft.pk)
         return redirect("portal:submitted", code=dossier.code)
-    context = _draft_context(draft, draft_problems(draft))
+    context = _draft_context(draft, draft_problems(draft), viewer=_user(request))
     context["form_token"] = issue_form_token(request)
     return render(request, "portal/draft_review.html", context)
 
@@ -246,13 +303,28 @@ def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
     if draft.dossier_id is None:
         draft.delete()
         messages.success(request, _("The unfinished application was deleted; your stored files are kept."))
+    if draft.owner_id != _user(request).pk:
+        return redirect("desk:guidance")
     return redirect("portal:my-dossiers")
 
 
 @login_required
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
     """The confirmation: the dossier's code and lookup secret, and what happens next."""
-    return render(request, "portal/submitted.html", {"dossier": own_dossier(request, code)})
+    user = _user(request)
+    # A guide sees the codes to hand over on the day of the application, not later.
+    recent = timezone.now() - timedelta(days=1)
+    dossier = (
+        Dossier.objects.filter(code=code, assisted_by=user, submitted_at__gte=recent)
+        .select_related("competent_agency")
+        .first()
+    )
+    guiding = dossier is not None and dossier.owner_id != user.pk
+    return render(
+        request,
+        "portal/submitted.html",
+        {"dossier": dossier if guiding else own_dossier(request, code), "guiding": guiding},
+    )
 
 
 @login_required
@@ -319,8 +391,39 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "rating": rating,
             "rating_form": RatingForm() if rating is None and dossier.status in RATEABLE else None,
             "form_token": issue_form_token(request),
+            "provinces": provinces(),
+            "delivery_open": dossier.status not in FINAL_STATUSES,
+            **_delivery_context(
+                dossier.procedure_version,
+                {"method": dossier.result_delivery, **dossier.postal_address},
+                {
+                    "name": dossier.applicant_name,
+                    "phone": dossier.applicant_phone,
+                    "province": dossier.applicant_province,
+                    "commune": dossier.applicant_commune,
+                    "address": dossier.applicant_address,
+                },
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def change_delivery(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant changes how they receive the result, until it is returned."""
+    dossier = own_dossier(request, code)
+    delivery = Delivery.from_data(_posted_delivery(request) or {})
+    try:
+        dossier_delivery_change(code=dossier.code, user=_user(request), delivery=delivery)
+    except ValidationError as exc:
+        for key, errors in exc.message_dict.items():
+            messages.error(request, f"{DELIVERY_LABELS.get(key.removeprefix('delivery-'), '')}: {' '.join(errors)}")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Saved: the result will be delivered as you chose."))
+    return redirect(reverse("portal:my-dossier", args=[dossier.code]) + "#delivery-title")
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import User
 from motcua.core.web import report_errors
 from motcua.documents.forms import payment_receipt_response
+from motcua.dossiers.permissions import is_applicant
 from motcua.integrations.payment_providers import payment_provider
 from motcua.integrations.payment_providers.fake import OUTCOMES, fake_notice_params
 from motcua.payments.constants import PaymentStatus
@@ -86,8 +87,8 @@ def fake_checkout(request: HttpRequest, reference: str) -> HttpResponse:
     if "fake" not in settings.MOTCUA_PAYMENT_PROVIDERS:
         raise Http404
     assert isinstance(request.user, User)
-    payment = Payment.objects.filter(reference=reference, provider="fake", dossier__owner=request.user).first()
-    if payment is None:
+    payment = Payment.objects.filter(reference=reference, provider="fake").select_related("dossier").first()
+    if payment is None or not is_applicant(request.user, payment.dossier):
         raise Http404
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
@@ -103,12 +104,10 @@ def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     """The receipt of a paid payment of one's own dossier."""
     assert isinstance(request.user, User)
     payment = (
-        Payment.objects.filter(
-            reference=reference, dossier__code=code, dossier__owner=request.user, status=PaymentStatus.PAID
-        )
+        Payment.objects.filter(reference=reference, dossier__code=code, status=PaymentStatus.PAID)
         .select_related("dossier__procedure_version__procedure", "dossier__competent_agency__parent", "recorded_by")
         .first()
     )
-    if payment is None:
+    if payment is None or not is_applicant(request.user, payment.dossier):
         raise Http404
     return payment_receipt_response(payment)

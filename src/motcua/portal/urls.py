@@ -1,6 +1,14 @@
 from django.urls import path
 
-from motcua.portal import account_views, applications, payment_views, rating_views, views
+from motcua.portal import (
+    account_views,
+    applications,
+    feedback_views,
+    organisation_views,
+    payment_views,
+    rating_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +31,7 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/da-nop/", applications.submitted, name="submitted"),
     path("ca-nhan/ho-so/<str:code>/bo-sung/", applications.answer_supplement, name="supplement"),
     path("ca-nhan/ho-so/<str:code>/rut/", applications.withdraw, name="withdraw"),
+    path("ca-nhan/ho-so/<str:code>/nhan-ket-qua/", applications.change_delivery, name="delivery"),
     path("ca-nhan/ho-so/<str:code>/thanh-toan/", payment_views.start, name="pay"),
     path("ca-nhan/ho-so/<str:code>/bien-nhan/<str:reference>.pdf", payment_views.receipt, name="payment-receipt"),
     path("ca-nhan/ho-so/<str:code>/danh-gia/", rating_views.rate, name="rate"),
@@ -30,5 +39,14 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/bieu-mau/<str:form>.pdf", applications.my_form, name="notice"),
     path("ca-nhan/ho-so/<str:code>/tai-lieu/<int:document_id>/", applications.my_document, name="document"),
     path("ca-nhan/kho-giay-to/", applications.document_store, name="store"),
+    path("ca-nhan/to-chuc/", organisation_views.organisations, name="organisations"),
     path("ca-nhan/kho-giay-to/<int:stored_id>/", applications.stored_file, name="stored-file"),
+    path("phan-anh/", feedback_views.submit, name="feedback"),
+    path("phan-anh/da-gui/", feedback_views.sent, name="feedback-sent"),
+    path("phan-anh/theo-doi/", feedback_views.follow, name="feedback-follow"),
+    path("phan-anh/theo-doi/<int:pakn_id>/", feedback_views.detail, name="feedback-detail"),
+    path("phan-anh/theo-doi/<int:pakn_id>/<str:action>/", feedback_views.sender_action, name="feedback-action"),
+    path("phan-anh/cong-khai/", feedback_views.public, name="feedback-public"),
+    path("phan-anh/cong-khai/<int:pakn_id>/bay-to/", feedback_views.public_react, name="feedback-react"),
+    path("ca-nhan/phan-anh/", feedback_views.mine, name="feedback-mine"),
 ]

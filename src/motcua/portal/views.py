@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.constants import Role
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.selectors import (
     CatalogFilters,
@@ -25,6 +26,7 @@ from motcua.catalog.selectors import (
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.dossiers.selectors import dossier_public_lookup
 from motcua.dossiers.states import APPLICANT
+from motcua.news.selectors import announcements_latest
 from motcua.portal.forms import DueDateForm
 from motcua.workdays.selectors import agency_calendar
 
@@ -109,6 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "fields": fields_with_counts(),
             "agencies": agencies_with_counts(),
             "levels": ServiceLevel.choices,
+            "announcements": announcements_latest(limit=3),
         },
     )
 
@@ -157,6 +160,9 @@ def signed_in(request: HttpRequest) -> HttpResponse:
     """Where signing in leads: officials to their work lists, applicants to their dossiers."""
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.user.role_assignments.exclude(role__in=APPLICANT).exists():
+    roles = set(request.user.role_assignments.exclude(role__in=APPLICANT).values_list("role", flat=True))
+    if roles == {Role.VOLUNTEER_GUIDE}:
+        return redirect("desk:guidance")  # a volunteer only helps people apply
+    if roles:
         return redirect("desk:queue")
     return redirect("portal:my-dossiers")

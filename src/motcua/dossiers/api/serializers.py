@@ -54,6 +54,9 @@ class DossierActionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     internal_note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     new_due_at = serializers.DateTimeField(required=False)
+    tracking_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="return_result by post: the postal item's number"
+    )
     unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
     assignee = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="username")
     agency = serializers.CharField(
@@ -201,6 +204,8 @@ class DossierDetailSerializer(DossierListSerializer):
     allowed_actions = serializers.SerializerMethodField()
     processing_unit = serializers.CharField(source="processing_unit.name", allow_null=True, default=None)
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    assisted = serializers.SerializerMethodField(help_text="applied online with a guide's help at the office")
+    organisation_tax_code = serializers.CharField(source="organisation.tax_code", allow_null=True, default=None)
 
     class Meta(DossierListSerializer.Meta):
         fields = [
@@ -217,6 +222,11 @@ class DossierDetailSerializer(DossierListSerializer):
             "applicant_full_address",
             "representative_name",
             "form_data",
+            "assisted",
+            "organisation_tax_code",
+            "result_delivery",
+            "postal_address",
+            "postal_tracking_number",
             "processing_unit",
             "assignee",
             "transferred_at",
@@ -231,6 +241,9 @@ class DossierDetailSerializer(DossierListSerializer):
             "history",
             "allowed_actions",
         ]
+
+    def get_assisted(self, obj: Dossier) -> bool:
+        return obj.assisted_by_id is not None
 
     def get_history(self, obj: Dossier) -> list[dict[str, Any]]:
         if _is_official(self.context.get("roles", frozenset())):

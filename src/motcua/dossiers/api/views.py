@@ -126,6 +126,7 @@ class DossierActionView(GenericAPIView):
             agency_code=values.get("agency", ""),
             expected_status=values.get("expected_status", ""),
             expected_step=values.get("expected_step"),
+            tracking_number=values.get("tracking_number", ""),
         )
         return _detail(request, code)
 

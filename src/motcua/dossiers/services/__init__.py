@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from motcua.accounts.constants import Role, UnitKind
-from motcua.accounts.models import Agency, Unit, User
+from motcua.accounts.models import Agency, Organisation, Unit, User
 from motcua.catalog.constants import Channel, DocumentCopy, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.online_form import check_answers
@@ -26,7 +26,7 @@ from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.i18n import record_text
 from motcua.core.validation import normalise_vietnamese_phone
-from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, Status, SupplementStage
+from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status, SupplementStage
 from motcua.dossiers.models import (
     Dossier,
     DossierAccessLog,
@@ -38,6 +38,8 @@ from motcua.dossiers.models import (
     StoredDocumentSource,
 )
 from motcua.dossiers.permissions import roles_on_dossier
+from motcua.dossiers.services.delivery import Delivery, apply_delivery, delivery_problems
+from motcua.dossiers.services.notices import dossier_notify
 from motcua.dossiers.services.steps import advance
 from motcua.dossiers.states import STEP_HOLDERS, Clock, TransitionRefused, acting_roles, rule_for, target_status
 from motcua.dossiers.uploads import check_upload, storage_name
@@ -160,13 +162,18 @@ def dossier_create(
     receiving_agency_code: str = "",
     paper_documents: list[PaperDocument] | None = None,
     guidance_if_incomplete: bool = False,
+    delivery: Delivery | None = None,
+    assisted_by: User | None = None,
+    organisation: Organisation | None = None,
     now: datetime | None = None,
 ) -> Dossier:
     """A citizen submits online, or a desk officer takes a paper dossier.
 
     At the desk, with the checklist (`paper_documents`): a complete dossier is received at once;
     an incomplete one is refused, or — `guidance_if_incomplete` — recorded with a supplement request
-    listing what is missing (form 02, DOMAIN.md §2.3 item 3(a)).
+    listing what is missing (form 02, DOMAIN.md §2.3 item 3(a)). Online, `assisted_by` is the guide
+    who helped at the office, `organisation` the one the applicant represents; `delivery` says how
+    the result is received (the desk, if not given).
     """
     now = now or timezone.now()
     version = _procedure_in_force(procedure_code, now)
@@ -189,6 +196,8 @@ def dossier_create(
         receiving_agency=receiving,
         receiving_point=receiving.receiving_points.filter(is_active=True).first(),
         owner=None if is_desk else actor,
+        assisted_by=assisted_by,
+        organisation=organisation,
         channel=channel,
         online_level=version.service_level if channel == Channel.ONLINE else "",
         status=Status.SUBMITTED,
@@ -225,6 +234,11 @@ def dossier_create(
         answers = check_answers(version.form_schema, form_data or {})
         if answers:
             raise ValidationError({f"form_data.{question}": messages for question, messages in answers.items()})
+    if delivery is not None:
+        problems = delivery_problems(version, delivery)
+        if problems:
+            raise ValidationError(problems)
+        apply_delivery(dossier, delivery)
     dossier.full_clean(exclude=["code", "procedure_version", "competent_agency", "receiving_agency", "owner"])
     check_address(applicant.province, applicant.commune)
     dossier.code = dossier_code_next(receiving, now)
@@ -238,6 +252,8 @@ def dossier_create(
         actor_role=Role.DESK_OFFICER if is_desk else Role.CITIZEN,
         at=now,
     )
+    if not is_desk:
+        dossier_notify(dossier=dossier, action=Action.SUBMIT, actor=actor, note="", now=now)
     if is_desk and missing:
         note = record_text(gettext_noop("Please complete the dossier with: %(missing)s."), missing="; ".join(missing))
         return dossier_transition(code=dossier.code, action=Action.REQUEST_SUPPLEMENT, actor=actor, note=note, now=now)
@@ -281,11 +297,13 @@ def dossier_transition(
     agency_code: str = "",
     expected_status: str = "",
     expected_step: int | None = None,
+    tracking_number: str = "",
     now: datetime | None = None,
 ) -> Dossier:
     """Take `action` on dossier `code` as `actor`: lock, check, apply, log. The only writer of status.
 
     Without an actor, a service acts in `system_role` (e.g. `PAYMENT_PROVIDER`), a role no user holds.
+    A result returned by post needs the postal item's `tracking_number`.
     """
     now = now or timezone.now()
     dossier = (
@@ -358,6 +376,8 @@ def dossier_transition(
         dossier.paused_from = ""
     if rule.outcome:
         dossier.outcome = rule.outcome
+    if action == Action.RETURN_RESULT:
+        _post_result(dossier, tracking_number)
     advance(dossier, action, target=target, now=now, actor=actor, note=note.strip(), agency_code=agency_code)
     if action in INTERNAL_ACTIONS:  # a note between officials never reaches the applicant
         internal_note = "\n".join(part for part in (note.strip(), internal_note.strip()) if part)
@@ -381,6 +401,7 @@ def dossier_transition(
         internal_note=internal_note.strip(),
         due_at=dossier.effective_due_at,
     )
+    dossier_notify(dossier=dossier, action=action, actor=actor, note=note.strip(), now=now)
     return dossier
 
 
@@ -449,6 +470,18 @@ def _keep_results_in_store(dossier: Dossier, now: datetime) -> None:
                 "stored_at": now,
             },
         )
+
+
+def _post_result(dossier: Dossier, tracking_number: str) -> None:
+    """A result returned by post: the tracking number of the item, for the applicant to follow it."""
+    if dossier.result_delivery != ResultDelivery.POST:
+        return
+    number = tracking_number.strip().upper()
+    if not 6 <= len(number) <= 40 or not number.replace("-", "").isalnum():
+        raise ValidationError(
+            {"tracking_number": [_("The result goes by post: enter the tracking number of the postal item.")]}
+        )
+    dossier.postal_tracking_number = number
 
 
 def _stamp(dossier: Dossier, action: str, now: datetime) -> None:

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from motcua.accounts.constants import Role, UserKind
-from motcua.accounts.models import User
+from motcua.accounts.models import Organisation, User, VerificationCode
+from motcua.accounts.services import guide_agency_ids, verification_confirm
 from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.online_form import check_answers
@@ -28,16 +30,17 @@ from motcua.core.i18n import record_text
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, DraftDocument, StoredDocument
 from motcua.dossiers.services import ApplicantData, _procedure_in_force, dossier_create
+from motcua.dossiers.services.delivery import Delivery, default_delivery, delivery_problems
 from motcua.dossiers.uploads import EXTENSIONS, check_upload, storage_name
 
 APPLICANT_FIELDS = [f.name for f in fields(ApplicantData)]
 
 
-def _applicant_from_account(user: User) -> dict[str, Any]:
-    organisation = user.kind == UserKind.ORGANISATION
-    return {
-        "kind": ApplicantKind.ORGANISATION if organisation else ApplicantKind.PERSON,
-        "name": (user.organisation_name if organisation else "") or str(user),
+def _applicant_from_account(user: User, organisation: Organisation | None = None) -> dict[str, Any]:
+    """The applicant's fields as far as the account knows them: the person, or the organisation they represent."""
+    person = {
+        "kind": ApplicantKind.PERSON,
+        "name": str(user),
         "id_number": user.id_number,
         "tax_code": user.tax_code,
         "phone": user.phone,
@@ -45,8 +48,21 @@ def _applicant_from_account(user: User) -> dict[str, Any]:
         "province": None,
         "commune": None,
         "address": "",
-        "representative_name": str(user) if organisation else "",
+        "representative_name": "",
     }
+    if organisation is not None:
+        return person | {
+            "kind": ApplicantKind.ORGANISATION,
+            "name": organisation.name,
+            "id_number": "",
+            "tax_code": organisation.tax_code,
+            "address": organisation.address,
+            "representative_name": str(user),
+        }
+    if user.kind == UserKind.ORGANISATION:
+        name = user.organisation_name or str(user)
+        return person | {"kind": ApplicantKind.ORGANISATION, "name": name, "representative_name": str(user)}
+    return person
 
 
 def _applicant_user(user: User) -> None:
@@ -56,27 +72,65 @@ def _applicant_user(user: User) -> None:
         )
 
 
-def draft_start(*, owner: User, procedure_code: str) -> DossierDraft:
-    """A new draft for the procedure in force, prefilled from the applicant's account."""
+def draft_start(
+    *, owner: User, procedure_code: str, assisted_by: User | None = None, organisation_id: int | None = None
+) -> DossierDraft:
+    """A new draft for the procedure in force, prefilled from the applicant's account.
+
+    With `organisation_id`, for an organisation that `owner` represents: its representatives all follow the dossier.
+    """
     _applicant_user(owner)
+    organisation = None
+    if organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=organisation_id, members__user=owner).first()
+        if organisation is None:
+            raise PermissionDenied(_("You do not represent this organisation."))
     now = timezone.now()
     version = _procedure_in_force(procedure_code, now)
     if version.service_level == ServiceLevel.INFORMATION or Channel.ONLINE not in (version.channels or []):
         raise DomainError(_("This procedure is not offered online."), code="not-offered-online")
     return DossierDraft.objects.create(
         owner=owner,
+        organisation=organisation,
+        assisted_by=assisted_by,
         procedure_version=version,
-        applicant=_applicant_from_account(owner),
+        applicant=_applicant_from_account(owner, organisation),
         form_data={},
+        delivery=default_delivery(version).as_data(),
         created_at=now,
         updated_at=now,
     )
 
 
-def draft_for_owner(*, owner: User, draft_id: int) -> DossierDraft:
+def assisted_draft_start(*, guide: User, applicant: User, code: str, procedure_code: str) -> DossierDraft:
+    """A guide at the desk starts an online application in the applicant's name (the guidance desk).
+
+    The applicant agrees by reading out the code just sent to their phone. The dossier it becomes is
+    online, in their account, and marked as assisted so that reports can show it apart. Not one
+    transaction: a wrong code must stay counted as an attempt.
+    """
+    agencies = guide_agency_ids(guide)
+    if not agencies:
+        raise PermissionDenied(_("Only desk officers and volunteer guides help people apply at the desk."))
+    version = _procedure_in_force(procedure_code, timezone.now())
+    if version.agency_id not in agencies:
+        raise DomainError(_("This procedure is not one of your agency's."), code="not-your-agency")
+    verification_confirm(
+        user=applicant, channel=VerificationCode.Channel.PHONE, code=code, purpose=VerificationCode.Purpose.ASSIST
+    )
+    return draft_start(owner=applicant, procedure_code=procedure_code, assisted_by=guide)
+
+
+def draft_for_user(*, user: User, draft_id: int) -> DossierDraft:
+    """The applicant's own draft, or one that `user` is filling in for an applicant as their guide.
+
+    A guide reaches the draft only while it is unsubmitted; the applicant's store and files stay theirs.
+    """
     draft = (
-        DossierDraft.objects.select_related("procedure_version__procedure", "procedure_version__agency", "dossier")
-        .filter(owner=owner, pk=draft_id)
+        DossierDraft.objects.select_related(
+            "procedure_version__procedure", "procedure_version__agency", "dossier", "owner"
+        )
+        .filter(Q(owner=user) | Q(assisted_by=user, dossier__isnull=True), pk=draft_id)
         .first()
     )
     if draft is None:
@@ -90,15 +144,30 @@ def _open(draft: DossierDraft) -> None:
 
 
 @transaction.atomic
-def draft_save(*, draft: DossierDraft, applicant: dict[str, Any], form_data: dict[str, Any]) -> DossierDraft:
+def draft_save(
+    *,
+    draft: DossierDraft,
+    applicant: dict[str, Any],
+    form_data: dict[str, Any],
+    delivery: dict[str, Any] | None = None,
+) -> DossierDraft:
     """Keep what the applicant typed (unfinished answers included)."""
     draft = DossierDraft.objects.select_for_update().get(pk=draft.pk)
     _open(draft)
     draft.applicant = {name: applicant.get(name, draft.applicant.get(name)) for name in APPLICANT_FIELDS}
     draft.form_data = form_data
+    if delivery is not None:
+        draft.delivery = Delivery.from_data(delivery).as_data()
     draft.updated_at = timezone.now()
-    draft.save(update_fields=["applicant", "form_data", "updated_at"])
+    draft.save(update_fields=["applicant", "form_data", "delivery", "updated_at"])
     return draft
+
+
+def draft_delivery(draft: DossierDraft) -> Delivery:
+    """How the draft's applicant wants the result (the procedure's default until they choose)."""
+    if not draft.delivery:
+        return default_delivery(draft.procedure_version)
+    return Delivery.from_data(draft.delivery)
 
 
 def _required_of(draft: DossierDraft, required_document_id: int | None) -> RequiredDocument | None:
@@ -224,6 +293,15 @@ def draft_problems(draft: DossierDraft) -> dict[str, list[str]]:
     version = draft.procedure_version
     for question, messages in check_answers(version.form_schema or {}, draft.form_data).items():
         problems[f"form-{question}"] = messages
+    organisation = draft.organisation
+    if organisation is not None and (
+        applicant.kind != ApplicantKind.ORGANISATION or applicant.tax_code != organisation.tax_code
+    ):
+        problems["applicant-tax_code"] = [
+            _("You apply for %(name)s: the applicant is that organisation, tax code %(tax_code)s.")
+            % {"name": organisation.name, "tax_code": organisation.tax_code}
+        ]
+    problems |= delivery_problems(version, draft_delivery(draft))
     given = set(draft.documents.values_list("required_document_id", flat=True))
     for required in version.documents.all():
         if required.mandatory and required.pk not in given:
@@ -258,6 +336,9 @@ def draft_submit(*, draft: DossierDraft, declaration: bool) -> Dossier:
         applicant=_applicant_data(draft),
         channel=Channel.ONLINE,
         form_data=draft.form_data,
+        delivery=draft_delivery(draft),
+        assisted_by=draft.assisted_by,
+        organisation=draft.organisation,
     )
     now = timezone.now()
     DossierDocument.objects.bulk_create(

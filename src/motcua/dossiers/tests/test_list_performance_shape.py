@@ -8,6 +8,7 @@ the plain meaning: the same dossiers, the same count, the same order as the visi
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -15,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.constants import Role, UserKind
 from motcua.accounts.tests.factories import AgencyFactory, RoleAssignmentFactory, UserFactory
+from motcua.catalog.constants import StepActor
+from motcua.catalog.models import ProcessStep
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import dossier_scope
 from motcua.dossiers.selectors import QUEUES, WORK_STATUSES, dossier_list, dossier_queue
@@ -122,6 +125,55 @@ def test_counts_and_pages_are_those_of_the_plain_rule(office, crowd):
                 paged = [d.pk for start in range(0, len(everything) + 2, 2) for d in listing[start : start + 2]]
                 assert paged == everything, user.username
                 assert [d.pk for d in listing] == everything
+
+
+def test_mine_counts_a_dossier_once_whichever_ways_it_waits(office):
+    """ "Mine" is counted one way of waiting at a time (at a step, held by another agency, asked an
+    opinion): a dossier that waits for a user two ways is counted once, and what another agency
+    holds is counted for its officials."""
+    for order, (name, actor, days) in enumerate(
+        [
+            ("Tiếp nhận", StepActor.ONE_STOP_DESK, "0.5"),
+            ("Thẩm định", StepActor.DIVISION, "1"),
+            ("Lấy ý kiến của Sở Xây dựng", StepActor.OTHER_AGENCY, "2"),
+            ("Phê duyệt", StepActor.LEADER, "1"),
+            ("Trả kết quả", StepActor.ONE_STOP_DESK, "0.5"),
+        ],
+        1,
+    ):
+        ProcessStep.objects.create(version=office.version, order=order, name=name, actor=actor, duration=Decimal(days))
+    partner = AgencyFactory(code="000.00.30.H13", name="Sở Xây dựng")
+    partner_desk = UserFactory(username="partner_desk", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=partner_desk, role=Role.DESK_OFFICER, agency=partner)
+    # The agency's leader, who also heads the division whose opinion is asked.
+    both = UserFactory(username="both", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=both, role=Role.AGENCY_LEADER, agency=office.agency)
+    RoleAssignmentFactory(user=both, role=Role.DIVISION_HEAD, agency=office.agency, unit=office.other_division)
+    with at(2026, 11, 19, 9, 0):
+        held, decided, waiting = (intake(office)["code"] for _ in range(3))
+        for code in (held, decided, waiting):
+            assert act(office.desk, code, "transfer", unit="QLDL").status_code == 200
+            assert act(office.head, code, "assign", assignee="specialist").status_code == 200
+            consultation_request(
+                code=code, actor=office.specialist, unit_id=office.other_division.pk, question="?", working_days=2
+            )
+        for code in (held, decided):
+            assert act(office.specialist, code, "forward", agency=partner.code, note="Cho ý kiến.").status_code == 200
+        assert act(partner_desk, decided, "forward").status_code == 200  # back, to the leader
+
+    def mine(user) -> set[str]:
+        counted = dossier_queue(user=user, queue="mine").count()
+        upto = dossier_queue(user=user, queue="mine").count_upto(1)
+        codes = [d.code for d in dossier_queue(user=user, queue="mine")]
+        assert (counted, upto) == (len(codes), min(len(codes), 2)), user.username
+        return set(codes)
+
+    assert mine(partner_desk) == {held}
+    assert mine(both) == {held, decided, waiting}  # `decided` at the leader's step and asked of the division
+    assert mine(office.other_specialist) == {held, decided, waiting}
+    assert mine(office.specialist) == {waiting}
+    assert mine(office.leader) == {decided}
+    assert mine(office.head) == mine(office.desk) == set()
 
 
 def test_who_sees_what_through_each_way(office, crowd):

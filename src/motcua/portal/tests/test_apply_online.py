@@ -7,31 +7,10 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.catalog.tests.factories import RequiredDocumentFactory
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, StoredDocument
 from motcua.dossiers.tests.flow import PDF, act, at
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-SCHEMA = {
-    "type": "object",
-    "title": "Tờ khai",
-    "required": ["purpose", "guests"],
-    "properties": {
-        "purpose": {"type": "string", "title": "Mục đích", "maxLength": 200},
-        "guests": {"type": "integer", "title": "Số khách", "minimum": 1, "maximum": 500},
-        "opening": {"type": "string", "format": "date", "title": "Ngày khai trương"},
-        "outdoor": {"type": "boolean", "title": "Tổ chức ngoài trời"},
-    },
-}
-
-
-@pytest.fixture
-def procedure(office):
-    office.version.form_schema = SCHEMA
-    office.version.save()
-    application = RequiredDocumentFactory(version=office.version, name="Đơn đề nghị", order=1)
-    licence = RequiredDocumentFactory(version=office.version, name="Giấy phép kinh doanh", order=2, mandatory=False)
-    return office, application, licence
 
 
 def signed_in(client, user):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -125,6 +126,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "queues": [(key, QUEUE_LABELS[key]) for key in QUEUES],
             "q": q,
             "page": page,
+            "query": urlencode({"queue": name, "q": q}),
             "more_than": limit if paginator.count > limit else None,
         },
     )
@@ -472,6 +474,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "agencies": agencies,
             "year": year,
+            "query": urlencode({"agency": agency.code, "year": year}),
             "years": range(this_year, this_year - 6, -1),
             "page": page,
         },

@@ -32,6 +32,10 @@ class GatewayState:
     delivered: dict[str, dict] = field(default_factory=dict)
     down: bool = False  # answer 503 to everything
     refused_numbers: set[str] = field(default_factory=set)  # answer 400 (a permanent refusal)
+    # From this many delivered keys on (0: never), hold each answer until `released` is set: the
+    # sender is then surely in the middle of a batch, with a message taken but not answered.
+    hold_from: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -57,6 +61,9 @@ def gateway_handler(state: GatewayState) -> type[Handler]:
             with state.lock:
                 state.wire.append(key)
                 state.delivered.setdefault(key, body)  # a repeated request id is dropped, as real gateways do
+                held = bool(state.hold_from) and len(state.delivered) >= state.hold_from
+            if held:
+                state.released.wait(30)
             self.send_json(200, {"message_id": f"gw-{key}"})
 
     return SmsGatewayHandler

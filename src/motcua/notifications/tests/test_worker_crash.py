@@ -67,15 +67,19 @@ def _assert_exactly_once(keys: set[str], state) -> None:
 
 
 def _kill_mid_batch(process: subprocess.Popen, state) -> None:
+    """SIGKILL once a quarter is delivered, while the gateway holds its answer to the next message:
+    the worker is surely in the middle of a batch (claims taken, a message sent but not recorded)."""
     _wait_for(lambda: len(state.delivered) >= BATCH // 4, 60, "the first quarter")
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    state.released.set()
     assert len(state.delivered) < BATCH, "killed in the middle of the batch"
     assert OutboxMessage.objects.filter(status=MessageStatus.SENDING).exists(), "the dead worker held claims"
 
 
 def test_embedded_worker_killed_mid_batch_delivers_each_message_once(shared_db, gateway):
     url, state = gateway
+    state.hold_from = BATCH // 4
     keys = _enqueue(BATCH)
     env = worker_env(shared_db, url)
     command = [sys.executable, "manage.py", "run_worker", "--tick", "0.2"]
@@ -95,6 +99,7 @@ def test_embedded_worker_killed_mid_batch_delivers_each_message_once(shared_db, 
 
 def test_celery_workers_killed_mid_batch_deliver_each_message_once(shared_db, gateway, celery_queue):
     url, state = gateway
+    state.hold_from = BATCH // 4
     keys = _enqueue(BATCH)
     env = celery_env(worker_env(shared_db, url), celery_queue)
     # The scheduler (run_worker in Celery mode) sweeps dead claims and nudges the Celery workers.

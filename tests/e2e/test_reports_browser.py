@@ -107,3 +107,52 @@ def test_leader_reads_the_report_and_opens_the_dossiers_of_a_number(
     page.get_by_role("link", name=re.compile(vi("Back to the report"))).click()
     page.locator("#report-total td.nowrap").nth(10).get_by_role("link").click()  # pending overdue
     expect(page.get_by_role("link", name="BC-003")).to_be_visible()
+
+
+def test_leader_reads_the_online_rate_chart_and_the_766_index(
+    page: Any, live_server: Any, axe: Any, screenshot_dir: Path
+) -> None:
+    from decimal import Decimal
+
+    from motcua.accounts.models import Agency
+    from motcua.reports.models import HistoricalTotals
+
+    make_dossiers()
+    agency = Agency.objects.get(code=DEPARTMENT_CODE)
+    # The agency's own 2015–2019 table; 2017's stated rate is not its ratio (25 %, stated 30 %).
+    for year, received, partial, full, stated in (
+        (2015, 1200, 60, 0, "5.00"),
+        (2016, 1350, 180, 20, "14.81"),
+        (2017, 1500, 300, 75, "30.00"),
+        (2018, 1620, 560, 180, "45.68"),
+        (2019, 1700, 720, 330, "61.76"),
+    ):
+        HistoricalTotals.objects.create(
+            agency=agency, year=year, received=received, online_partial=partial, online_full=full,
+            stated_rate=Decimal(stated), source="Báo cáo tổng kết",
+        )  # fmt: skip
+    sign_in(page, live_server, "leader1")
+    page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Reports")).click()
+    page.get_by_role("navigation", name=vi("Reports")).get_by_role("link", name=vi("Online rate by year")).click()
+    page.get_by_label(vi("From year")).fill("2015")
+    page.get_by_label(vi("To year")).fill("2026")
+    page.get_by_role("button", name=vi("Show")).click()
+    expect(page.locator("#online-chart")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("30.00%")
+    row_2019 = page.locator("#online-rate-table tbody tr").nth(4)
+    expect(row_2019).to_contain_text("1700")
+    expect(row_2019).to_contain_text("61,76 %")
+    axe(page)
+    page.screenshot(path=screenshot_dir / "reports-online-rate-desktop.png", full_page=True)
+
+    page.get_by_role("navigation", name=vi("Reports")).get_by_role("link", name=vi("Decision 766 index")).click()
+    page.get_by_label(vi("From"), exact=True).fill("2026-03-01")
+    page.get_by_label(vi("To"), exact=True).fill("2026-03-31")
+    page.get_by_role("button", name=vi("Show")).click()
+    on_time = page.locator("#indicator-2\\.1")
+    expect(on_time.locator("td").nth(0)).to_have_text("1")  # BC-001 resolved early; BC-002 late, BC-003 overdue
+    expect(on_time.locator("td").nth(1)).to_have_text("3")
+    axe(page)
+    page.screenshot(path=screenshot_dir / "reports-index766-desktop.png", full_page=True)
+    on_time.locator("td").nth(0).get_by_role("link").click()
+    expect(page.get_by_role("link", name="BC-001")).to_be_visible()

@@ -73,6 +73,39 @@ def _flag(params: Mapping[str, Any], name: str) -> bool:
     return str(params.get(name) or "").lower() in ("1", "true", "yes", "on")
 
 
+def report_agency(
+    user: User | None, params: Mapping[str, Any], *, default_agency: Agency | None = None
+) -> Agency | None:
+    """The agency named by `agency` (a code; by default the user's first), if `user` may read its
+    reports (`user=None`: the command, which may read every agency; without a code, None: all)."""
+    allowed = report_agencies(user) if user is not None else list(Agency.objects.order_by("code"))
+    code = str(params.get("agency") or "").strip()
+    if code:
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise _invalid("agency", _("No agency has this code."))
+    else:
+        # The command without --agency: every agency's dossiers.
+        agency = default_agency or (allowed[0] if allowed and user is not None else None)
+    if user is not None and (agency is None or agency.pk not in {a.pk for a in allowed}):
+        raise ReportForbidden(_("You may not read the reports of this agency."))
+    return agency
+
+
+def report_years(params: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """`from_year` and `to_year`, each optional."""
+    years: list[int | None] = []
+    for name in ("from_year", "to_year"):
+        text = str(params.get(name) or "").strip()
+        if not text:
+            years.append(None)
+            continue
+        if not text.isdigit() or not 1990 <= int(text) <= 2999:
+            raise _invalid(name, _("Enter a year such as 2019."))
+        years.append(int(text))
+    return years[0], years[1]
+
+
 def report_request(
     user: User | None, params: Mapping[str, Any], *, default_agency: Agency | None = None
 ) -> ReportRequest:
@@ -85,18 +118,7 @@ def report_request(
     `group_by`, `column`.
     Raises DomainError (400) on bad values, ReportForbidden (403) on an agency out of reach.
     """
-    allowed = report_agencies(user) if user is not None else list(Agency.objects.order_by("code"))
-    code = str(params.get("agency") or "").strip()
-    if code:
-        agency = Agency.objects.filter(code=code).first()
-        if agency is None:
-            raise _invalid("agency", _("No agency has this code."))
-    else:
-        # The command without --agency: every agency's dossiers.
-        agency = default_agency or (allowed[0] if allowed and user is not None else None)
-    if user is not None and (agency is None or agency.pk not in {a.pk for a in allowed}):
-        raise ReportForbidden(_("You may not read the reports of this agency."))
-
+    agency = report_agency(user, params, default_agency=default_agency)
     cut_off = _flag(params, "cut_off")
     start, end = _date(params, "from"), _date(params, "to")
     if params.get("period"):

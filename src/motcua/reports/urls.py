@@ -6,4 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_page, name="period"),
     path("ho-so/", views.report_dossiers, name="dossiers"),
+    path("ty-le-truc-tuyen/", views.online_rate_page, name="online_rate"),
+    path("danh-muc/", views.coverage_page, name="coverage"),
+    path("chi-so-766/", views.index_page, name="index"),
+    path("chi-so-766/ho-so/", views.index_dossiers_page, name="index_dossiers"),
 ]

@@ -11,14 +11,26 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError
 from motcua.dossiers.permissions import dossiers_visible_to
-from motcua.reports.access import ReportForbidden, ReportRequest, report_agencies, report_request, scope_params
+from motcua.reports.access import (
+    ReportForbidden,
+    ReportRequest,
+    report_agencies,
+    report_agency,
+    report_request,
+    report_years,
+    scope_params,
+)
+from motcua.reports.coverage import catalog_coverage
 from motcua.reports.exports import CONTENT_TYPES, EXPORTS, FORM_COLUMNS, FORM_GROUPS, form_lines
+from motcua.reports.index766 import BY_CODE, index766, index_dossiers
 from motcua.reports.period import COLUMN_LABELS, period_dossiers, period_report
+from motcua.reports.yearly import SOURCE_LABELS, chart, online_rate_by_year
 
 GROUP_CHOICES = [
     ("", _("No grouping")),
@@ -99,6 +111,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "groups": GROUP_CHOICES,
         "params": request.GET,
         "headings": list(zip(COLUMN_HEADINGS, FORM_COLUMNS, strict=True)),
+        "tab": "period",
         "group_headings": [
             (h, end - first + 1) for h, (_g, first, end) in zip(GROUP_HEADINGS, FORM_GROUPS, strict=True)
         ],
@@ -164,3 +177,140 @@ def report_dossiers(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "reports/dossiers.html", context)
+
+
+# --- Online rate per year, catalog coverage, the Decision 766 index ---------------------------------
+
+
+def _agency_context(request: HttpRequest) -> dict[str, Any]:
+    return {"agencies": _reader(request), "params": request.GET}
+
+
+def _agency_query(agency: Any, subordinates: bool, **more: Any) -> dict[str, str]:
+    params = {"agency": agency.code, "subordinates": "1" if subordinates else "", **more}
+    return {key: str(value) for key, value in params.items() if value not in ("", None)}
+
+
+@login_required
+def online_rate_page(request: HttpRequest) -> HttpResponse:
+    """Dossiers received per year, online partial and full, and the online rate, with a chart."""
+    context = _agency_context(request)
+    try:
+        agency = report_agency(_user(request), request.GET)
+        first, last = report_years(request.GET)
+        subordinates = request.GET.get("subordinates") == "1"
+        assert agency is not None
+        table = online_rate_by_year(agency, subordinates=subordinates, first=first, last=last)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/online_rate.html", context, exc)
+    dossiers_url = reverse("reports:dossiers")
+    rows = []
+    for row in table["rows"]:
+        links: dict[str, str] = {}
+        if row.only_system:
+            params = _agency_query(agency, subordinates, **{"from": f"{row.year}-01-01", "to": f"{row.year}-12-31"})
+            for key, column in (
+                ("received", "received.new"),
+                ("online_partial", "received.online_partial"),
+                ("online_full", "received.online_full"),
+            ):
+                links[key] = f"{dossiers_url}?{urlencode({**params, 'column': column})}"
+        rows.append((row, links, ", ".join(str(SOURCE_LABELS[s]) for s in sorted(row.sources))))
+    context.update({"table": table, "rows": rows, "chart": chart(table["rows"]), "tab": "online", "agency": agency})
+    return render(request, "reports/online_rate.html", context)
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """Procedures published, partly and fully online, per year and per agency."""
+    context = _agency_context(request)
+    try:
+        agency = report_agency(_user(request), request.GET)
+        first, last = report_years(request.GET)
+        assert agency is not None
+        this_year = timezone.localdate().year
+        last = last or this_year
+        first = first or last - 4
+        if last < first or last - first >= 50:
+            raise DomainError(
+                _("Choose at most 50 years, the first before the last."),
+                code="invalid",
+                fields={"to_year": [str(_("Not a valid range of years."))]},
+            )
+        coverage = catalog_coverage(agency, subordinates=request.GET.get("subordinates") == "1", first=first, last=last)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/coverage.html", context, exc)
+    context.update({"coverage": coverage, "tab": "coverage", "agency": agency})
+    return render(request, "reports/coverage.html", context)
+
+
+@login_required
+def index_page(request: HttpRequest) -> HttpResponse:
+    """The Decision 766 index: each group and indicator, with its numerator, denominator and dossiers."""
+    context = _agency_context(request)
+    context["tab"] = "index"
+    if not request.GET.get("from") and not request.GET.get("period"):
+        return render(request, "reports/index766.html", context)
+    try:
+        req = report_request(_user(request), request.GET)
+        index = index766(req.scope, req.period.start, req.period.end)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/index766.html", context, exc)
+    base = reverse("reports:index_dossiers")
+    params = scope_params(req)
+    for group in index["groups"]:
+        for indicator in group["indicators"]:
+            if indicator["dossiers"] and indicator["reason"] is None:
+                for part in ("numerator", "denominator"):
+                    query = urlencode({**params, "indicator": indicator["code"], "part": part})
+                    indicator[f"{part}_url"] = f"{base}?{query}"
+    extra = index["extra"]["5.4"]
+    late_url = f"{base}?{urlencode({**params, 'indicator': 'late', 'part': 'numerator'})}"
+    unhappy_url = f"{base}?{urlencode({**params, 'indicator': 'unhappy', 'part': 'numerator'})}"
+    context.update(
+        {"req": req, "index": index, "extra": extra, "late_url": late_url, "unhappy_url": unhappy_url,
+         "json_url": f"{reverse('api-report-index766')}?{urlencode(params)}"}
+    )  # fmt: skip
+    return render(request, "reports/index766.html", context)
+
+
+INDEX_PART_LABELS = {"numerator": _("numerator"), "denominator": _("denominator")}
+
+
+@login_required
+def index_dossiers_page(request: HttpRequest) -> HttpResponse:
+    """The dossiers behind the numerator or the denominator of an indicator, of those the user may see."""
+    _reader(request)
+    context: dict[str, Any] = {"tab": "index"}
+    try:
+        req = report_request(_user(request), request.GET)
+        code, part = request.GET.get("indicator", ""), request.GET.get("part", "")
+        dossiers = index_dossiers(
+            req.scope, req.period.start, req.period.end, code, part, base=dossiers_visible_to(_user(request))
+        )
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/index_dossiers.html", context, exc)
+    dossiers = dossiers.select_related("procedure_version", "processing_unit").order_by("received_at", "id")
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    if code in BY_CODE:
+        title = f"{code} {BY_CODE[code].name}: {INDEX_PART_LABELS[part]}"
+    else:
+        title = str(_("Overdue dossiers") if code == "late" else _("Dossiers rated dissatisfied"))
+    context.update(
+        {
+            "req": req,
+            "page": page,
+            "title": title,
+            "query": urlencode({**scope_params(req), "indicator": code, "part": part}),
+            "back": f"{reverse('reports:index')}?{urlencode(scope_params(req))}",
+        }
+    )
+    return render(request, "reports/index_dossiers.html", context)

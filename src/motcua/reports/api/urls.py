@@ -1,7 +1,8 @@
 from django.urls import path
 
-from motcua.reports.api.views import ReportSummaryView
+from motcua.reports.api.views import ReportIndex766View, ReportSummaryView
 
 urlpatterns = [
     path("reports/summary/", ReportSummaryView.as_view(), name="api-report-summary"),
+    path("reports/index766/", ReportIndex766View.as_view(), name="api-report-index766"),
 ]

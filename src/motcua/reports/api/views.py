@@ -1,4 +1,5 @@
-"""`GET /api/v1/reports/summary/`: the period report of CONTRACT.md §5 as JSON."""
+"""`GET /api/v1/reports/summary/` and `/index766/`: the period report (CONTRACT.md §5) and the
+Decision 766 index (§6) as JSON."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from motcua.reports.access import ReportForbidden, report_agencies, report_request
+from motcua.reports.index766 import GROUPS as INDEX_GROUPS
+from motcua.reports.index766 import index766
 from motcua.reports.period import GROUPS, period_report
 
 
@@ -122,3 +125,75 @@ class ReportSummaryView(GenericAPIView):
         req = report_request(user, request.query_params)
         report = period_report(req.scope, req.period.start, req.period.end, req.group_by, cut_off=req.cut_off)
         return Response(report)
+
+
+INDICATOR = inline_serializer(
+    name="Index766Indicator",
+    fields={
+        "code": serializers.CharField(help_text="DOMAIN.md §7's code, e.g. 2.1."),
+        "name": serializers.CharField(),
+        "numerator": serializers.FloatField(allow_null=True),
+        "denominator": serializers.IntegerField(allow_null=True),
+        "rate": serializers.FloatField(allow_null=True, help_text="A fraction, 4 decimals; null when not computed."),
+        "threshold": serializers.FloatField(),
+        "points": serializers.FloatField(allow_null=True),
+        "max": serializers.FloatField(help_text="0 for an indicator that is monitored, not scored."),
+        "reason": serializers.CharField(allow_null=True, help_text="Why the rate is null, when it is."),
+        "explained": serializers.CharField(allow_null=True),
+        "dossiers": serializers.BooleanField(help_text="Its numerator and denominator are lists of dossiers."),
+    },
+)
+INDEX = inline_serializer(
+    name="Index766",
+    fields={
+        "period": inline_serializer(
+            name="Index766Period", fields={"from": serializers.DateField(), "to": serializers.DateField()}
+        ),
+        "agency": inline_serializer(
+            name="Index766Agency", fields={"code": serializers.CharField(), "name": serializers.CharField()}
+        ),
+        "subordinates": serializers.BooleanField(),
+        "total": inline_serializer(
+            name="Index766Total",
+            fields={
+                "points": serializers.FloatField(),
+                "max": serializers.FloatField(),
+                "computed_max": serializers.FloatField(),
+            },
+        ),
+        "groups": serializers.ListField(
+            child=inline_serializer(
+                name="Index766Group",
+                fields={
+                    "code": serializers.ChoiceField(choices=[code for code, _name in INDEX_GROUPS]),
+                    "name": serializers.CharField(),
+                    "points": serializers.FloatField(),
+                    "max": serializers.FloatField(),
+                    "computed_max": serializers.FloatField(),
+                    "indicators": serializers.ListField(child=INDICATOR),
+                },
+            )
+        ),
+        "extra": serializers.DictField(),
+    },
+)
+
+
+class ReportIndex766View(GenericAPIView):
+    """The Decision 766 index (CONTRACT.md §6): leaders, report viewers and desk officers of the agency."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[p for p in PARAMETERS if p.name not in ("group_by", "division", "field", "procedure")],
+        responses={200: INDEX},
+        tags=["reports"],
+        operation_id="reports_index766",
+    )
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        if not report_agencies(user):
+            raise ReportForbidden(_("Reports are for leaders, report viewers and desk officers."))
+        req = report_request(user, request.query_params)
+        return Response(index766(req.scope, req.period.start, req.period.end))

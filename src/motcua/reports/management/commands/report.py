@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.core.errors import DomainError
 from motcua.reports.access import report_request
 from motcua.reports.exports import EXPORTS
+from motcua.reports.index766 import index766, index_csv, index_json
 from motcua.reports.period import GROUPS, period_report
 
 
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="file to write (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["kind"] == "index766":
-            raise CommandError("--kind index766 is not available yet; use --kind period.")
         params = {
             "from": options["from"],
             "to": options["to"],
@@ -43,11 +42,21 @@ class Command(BaseCommand):
         }
         try:
             req = report_request(None, params)
-            report = period_report(req.scope, req.period.start, req.period.end, req.group_by, cut_off=req.cut_off)
+            if options["kind"] == "index766":
+                if req.scope.agency is None:
+                    raise CommandError("--kind index766 needs --agency CODE.")
+                index = index766(req.scope, req.period.start, req.period.end)
+            else:
+                report = period_report(req.scope, req.period.start, req.period.end, req.group_by, cut_off=req.cut_off)
         except DomainError as exc:
             details = "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in exc.fields.items())
             raise CommandError(f"{exc.message} {details}".strip()) from exc
-        content = EXPORTS[options["format"]](report)
+        if options["kind"] == "index766":
+            if options["format"] == "xlsx":
+                raise CommandError("The index is written as json or csv.")
+            content = index_csv(index) if options["format"] == "csv" else index_json(index)
+        else:
+            content = EXPORTS[options["format"]](report)
         if options["output"]:
             Path(options["output"]).write_bytes(content)
             self.stderr.write(f"Written to {options['output']}")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("mot-cua/bao-cao/", include("motcua.reports.urls")),
+    path("mot-cua/truyen-thong/", include("motcua.outreach.urls")),
+    path("mot-cua/dong-bo-dvcqg/", include("motcua.national_sync.urls")),
     path("mot-cua/", include("motcua.desk.urls")),
     path("dang-nhap/", account_views.SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,6 +8,7 @@ and enables every `check --deploy` protection.
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,9 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.news",
     "motcua.reports",
+    "motcua.alerts",
+    "motcua.national_sync",
+    "motcua.outreach",
     "motcua.api",
     "motcua.portal",
     "motcua.desk",
@@ -369,6 +373,36 @@ CELERY_TASK_DEFAULT_QUEUE = env("MOTCUA_CELERY_QUEUE", "motcua")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+
+# --- Staff alerts (motcua.alerts) -------------------------------------------------------------
+def _clock(name: str, default: str) -> time:
+    try:
+        return time.fromisoformat(env(name, default))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time of day, e.g. {default}.") from None
+
+
+# The daily digest to each official (and the escalation of overdue dossiers) from this local time on
+# these weekdays (0 = Monday … 6 = Sunday).
+MOTCUA_STAFF_DIGEST_TIME = _clock("MOTCUA_STAFF_DIGEST_TIME", "07:30")
+MOTCUA_STAFF_DIGEST_WEEKDAYS = frozenset(int(day) for day in env_list("MOTCUA_STAFF_DIGEST_WEEKDAYS", "0,1,2,3,4"))
+# The weekly administrative-reform report for the leaders' meeting: weekday (0 = Monday) and local time.
+MOTCUA_REFORM_REPORT_WEEKDAY = int(env("MOTCUA_REFORM_REPORT_WEEKDAY", "4"))
+MOTCUA_REFORM_REPORT_TIME = _clock("MOTCUA_REFORM_REPORT_TIME", "15:00")
+if not 0 <= MOTCUA_REFORM_REPORT_WEEKDAY <= 6 or not set(range(7)) >= MOTCUA_STAFF_DIGEST_WEEKDAYS:
+    raise ImproperlyConfigured("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")
+
+# --- National portal sync (motcua.national_sync; integrations/national_portal) ----------------------
+# `fake` (records, development), `http` (the portal's sync API at MOTCUA_NATIONAL_PORTAL_URL) or `off`
+# (the default in production until the agency has its credentials for the portal).
+MOTCUA_NATIONAL_PORTAL = env("MOTCUA_NATIONAL_PORTAL", "off" if IS_PRODUCTION else "fake")
+if MOTCUA_NATIONAL_PORTAL not in {"fake", "http", "off"}:
+    raise ImproperlyConfigured("MOTCUA_NATIONAL_PORTAL must be 'fake', 'http' or 'off'.")
+MOTCUA_NATIONAL_PORTAL_URL = env("MOTCUA_NATIONAL_PORTAL_URL", "")
+MOTCUA_NATIONAL_PORTAL_TOKEN = env("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
+MOTCUA_NATIONAL_PORTAL_TIMEOUT = float(env("MOTCUA_NATIONAL_PORTAL_TIMEOUT", "15"))
+MOTCUA_NATIONAL_SYNC_BATCH = int(env("MOTCUA_NATIONAL_SYNC_BATCH", "200"))  # dossiers pushed per run
 
 # --- Payments --------------------------------------------------------------------------------
 # The providers offered to applicants: `fake` (a page of our own, development) and/or `gateway`

@@ -23,11 +23,14 @@ run: venv
 	$(PY) scripts/run_server.py --port $(PORT)
 
 # Every test runs on SQLite; with DATABASE_URL set, the whole suite runs again on PostgreSQL.
+# Two test processes (pytest-xdist; each with its own database and data folder), a test file to each.
+TEST_PROCESSES ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_PROCESSES) --dist loadfile
 test: venv
-	env -u DATABASE_URL $(PY) -m pytest -p no:cacheprovider
+	env -u DATABASE_URL $(PYTEST)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$DATABASE_URL)"; \
-		$(PY) -m pytest -p no:cacheprovider -m "not browser"; \
+		$(PYTEST) -m "not browser"; \
 	else \
 		echo "PostgreSQL run skipped: DATABASE_URL is not set."; \
 	fi

@@ -3,7 +3,11 @@
 import os
 import tempfile
 
-os.environ.setdefault("MOTCUA_DATA_DIR", tempfile.mkdtemp(prefix="motcua-test-"))
+# One throw-away data folder per test process: under pytest-xdist each worker has its own (uploads,
+# the demo signing certificate, mail files), as it has its own test database.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker or "MOTCUA_DATA_DIR" not in os.environ:
+    os.environ["MOTCUA_DATA_DIR"] = tempfile.mkdtemp(prefix=f"motcua-test-{_worker}-")
 
 from motcua.conf.base import *  # noqa: F403
 

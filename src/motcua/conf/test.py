@@ -9,7 +9,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker or "MOTCUA_DATA_DIR" not in os.environ:
     os.environ["MOTCUA_DATA_DIR"] = tempfile.mkdtemp(prefix=f"motcua-test-{_worker}-")
 
-from motcua.conf.base import *  # noqa: F403
+from motcua.conf.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {

@@ -43,6 +43,28 @@ def test_the_desk_needs_an_official(client, office):  # noqa: F811
     assert signed_in(client, office.citizen).get("/mot-cua/").status_code == 403
 
 
+def test_the_menu_shows_each_official_the_pages_their_roles_open(client, office):  # noqa: F811
+    from motcua.accounts.constants import Role, UserKind
+    from motcua.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    def menu(user) -> list[str]:
+        page = signed_in(client, user).get("/mot-cua/huong-dan/" if user.username == "guide" else "/mot-cua/")
+        return [link["url"] for link in page.context["links"]]
+
+    guide = UserFactory(username="guide", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=guide, role=Role.VOLUNTEER_GUIDE, agency=office.agency)
+    assert menu(guide) == ["/mot-cua/huong-dan/"]
+    desk = menu(office.desk)
+    assert {"/mot-cua/", "/mot-cua/tiep-nhan/", "/mot-cua/huong-dan/", "/mot-cua/bao-cao/"} <= set(desk)
+    leader = menu(office.leader)
+    assert "/mot-cua/bao-cao/" in leader and "/mot-cua/danh-gia/" in leader
+    assert "/mot-cua/tiep-nhan/" not in leader and "/mot-cua/huong-dan/" not in leader
+    specialist = menu(office.specialist)
+    assert specialist == ["/mot-cua/"]
+    for url in leader + desk:  # every link shown opens
+        assert signed_in(client, office.leader if url in leader else office.desk).get(url).status_code == 200, url
+
+
 def test_paper_intake_then_transfer_then_approval(client, office):  # noqa: F811
     desk = signed_in(client, office.desk)
     with time_machine.travel(datetime(2026, 11, 19, 10, 20, tzinfo=VIETNAM), tick=False):

@@ -131,7 +131,8 @@ def deliver(request, settings, gateway):
     worker = subprocess.Popen(celery_command(queue), cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     client = Celery(broker=REDIS_URL, backend=REDIS_URL)
     try:
-        yield lambda now: client.send_task(DELIVER_TASK, kwargs={"now": now.isoformat()}, queue=queue).get(30), state
+        # Generous: the worker process may still be starting under a loaded machine (not a speed check).
+        yield lambda now: client.send_task(DELIVER_TASK, kwargs={"now": now.isoformat()}, queue=queue).get(180), state
     finally:
         worker.terminate()
         worker.wait(10)

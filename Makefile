@@ -23,9 +23,10 @@ run: venv
 	$(PY) scripts/run_server.py --port $(PORT)
 
 # Every test runs on SQLite; with DATABASE_URL set, the whole suite runs again on PostgreSQL.
-# Two test processes (pytest-xdist; each with its own database and data folder), a test file to each.
-TEST_PROCESSES ?= 2
-PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_PROCESSES) --dist loadfile
+# `make test TEST_PROCESSES=2` runs it in two processes (pytest-xdist, a test file to each, each with
+# its own database and data folder); not the default: a Celery test timed out in parallel runs.
+TEST_PROCESSES ?=
+PYTEST := $(PY) -m pytest -p no:cacheprovider $(if $(TEST_PROCESSES),-n $(TEST_PROCESSES) --dist loadfile)
 test: venv
 	env -u DATABASE_URL $(PYTEST)
 	@if [ -n "$$DATABASE_URL" ]; then \

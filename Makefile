@@ -23,9 +23,9 @@ run: venv
 	$(PY) scripts/run_server.py --port $(PORT)
 
 # Every test runs on SQLite; with DATABASE_URL set, the whole suite runs again on PostgreSQL.
-# `make test TEST_PROCESSES=2` runs it in two processes (pytest-xdist, a test file to each, each with
-# its own database and data folder); not the default: a Celery test timed out in parallel runs.
-TEST_PROCESSES ?=
+# It runs in TEST_PROCESSES processes (pytest-xdist, a test file to each; each process with its own
+# database, data folder and Redis cache database); TEST_PROCESSES= (empty) runs it in this process.
+TEST_PROCESSES ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider $(if $(TEST_PROCESSES),-n $(TEST_PROCESSES) --dist loadfile)
 test: venv
 	env -u DATABASE_URL $(PYTEST)

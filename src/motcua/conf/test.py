@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit
 
 # One throw-away data folder per test process: under pytest-xdist each worker has its own (uploads,
 # the demo signing certificate, mail files), as it has its own test database.
@@ -10,6 +11,14 @@ if _worker or "MOTCUA_DATA_DIR" not in os.environ:
     os.environ["MOTCUA_DATA_DIR"] = tempfile.mkdtemp(prefix=f"motcua-test-{_worker}-")
 
 from motcua.conf.base import *  # noqa: E402, F403
+
+if REDIS_URL:  # noqa: F405
+    # The cache gets a Redis database of its own per test process: tests clear the cache (FLUSHDB),
+    # which must wipe neither another process's cache nor the Celery queues and results on REDIS_URL's
+    # own database (a Celery test's task vanished when a parallel process cleared the cache).
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _db = int(_url.path.strip("/") or 0) + 1 + int(_worker.removeprefix("gw") or 0)
+    CACHES = {"default": {**CACHES["default"], "LOCATION": _url._replace(path=f"/{_db % 16}").geturl()}}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import SCREENSHOTS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -68,6 +69,8 @@ def demo_data(transactional_db: None, demo_snapshot: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists() or not AXE_JS.exists():
+        pytest.skip(f"browser tests need {CHROMIUM} and {AXE_JS.relative_to(ROOT)} (scripts/install-test-deps.sh)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

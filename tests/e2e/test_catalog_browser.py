@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import timezone  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

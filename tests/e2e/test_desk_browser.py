@@ -13,22 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-from motcua.demo.seed import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
-from motcua.dossiers.constants import Action, Status  # noqa: E402
+from motcua.demo.seed import DEMO_PASSWORD, DEMO_USERS
+from motcua.dossiers.constants import Action, Status
+from tests.e2e.helpers import vi
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +30,6 @@ APPLICANT = {"name": "Nguyễn Thị Hồng Nhung", "id_number": "079190012345",
 APPLICANT_STREET = "25 đường Hai Bà Trưng"
 SUPPLEMENT_REASON = "Bổ sung bản sao hợp đồng lao động của người phụ trách kinh doanh dịch vụ lữ hành."
 DESK_PAGES = ("sign-in", "queue", "intake", "dossier")
-
-
-def vi(text: Any) -> str:
-    """What the Vietnamese interface shows for the English msgid (or lazy label) `text`."""
-    with translation.override("vi"):
-        return gettext(text) if isinstance(text, str) else str(text)
 
 
 # --- what a user does -----------------------------------------------------------------------------

@@ -5,56 +5,21 @@ visitor likes it; the sender follows it with the code and the secret. Every page
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-from motcua.demo.seed import DEMO_PASSWORD, DEPARTMENT_CODE  # noqa: E402
+from motcua.demo.seed import DEPARTMENT_CODE
+from tests.e2e.helpers import look, sign_in, vi
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")  # noqa: S108  (where the brief asks for them)
 NAME = "Phạm Thu Trang"
 PHONE = "0907 111 222"
 TITLE = "Đề nghị bỏ yêu cầu bản sao chứng thực"
 CONTENT = "Khi xin giấy phép lữ hành, tôi phải nộp bản sao chứng thực dù đã có bản điện tử trong kho dữ liệu."
 ANSWER = "Sở đã bỏ yêu cầu bản sao chứng thực từ ngày 01/12/2026; bản điện tử trong kho dữ liệu được chấp nhận."
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
-
-
-def look(page: Any, axe: Any, name: str) -> None:
-    """Screenshot, accessibility scan, and no sideways scrolling on the phone."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"feedback-{name}.png", full_page=True)
-    axe(page)
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{name}: {width[0]}px wide on a {width[1]}px screen"
-
-
-def sign_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
-    page.get_by_label(vi("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
 
 
 def sign_out(page: Any) -> None:
@@ -79,7 +44,7 @@ def test_a_pakn_from_a_phone_to_its_published_answer(mobile_page: Any, live_serv
     page.get_by_role("button", name=vi("Send")).click()  # empty: every problem said at once, in Vietnamese
     expect(page.get_by_role("alert").first).to_have_text(vi("Please correct the marked fields."))
     expect(page.get_by_text(vi("Give your name so that the agency can answer you."))).to_be_visible()
-    look(page, axe, "submit-errors")
+    look(page, axe, "feedback-submit-errors")
     page.get_by_label(vi("Agency it is sent to")).select_option(DEPARTMENT_CODE)
     page.get_by_label(vi("Regulations and administrative procedures")).check()
     page.get_by_label(vi("Title"), exact=True).fill(TITLE)
@@ -94,25 +59,25 @@ def test_a_pakn_from_a_phone_to_its_published_answer(mobile_page: Any, live_serv
     pakn = Pakn.objects.get()
     assert re.fullmatch(r"PAKN-\d{6}-0001", pakn.code)
     expect(page.get_by_role("status")).to_contain_text(pakn.secret)
-    look(page, axe, "sent")
+    look(page, axe, "feedback-sent")
     page.context.clear_cookies()
 
     # The desk drafts the answer.
-    sign_in(page, live_server, "desk1")
+    sign_in(page, live_server.url, "desk1")
     page.goto(live_server.url + "/mot-cua/phan-anh/")
     expect(page.get_by_role("link", name=pakn.code)).to_be_visible()
-    look(page, axe, "desk-list")
+    look(page, axe, "feedback-desk-list")
     open_pakn(page, live_server, pakn.code)
     page.get_by_label(vi("Answer"), exact=True).fill(ANSWER)
     page.get_by_role("button", name=vi("Save the answer for approval")).click()
     expect(page.get_by_role("status").first).to_contain_text(
         vi("The answer is saved and awaits the leader's approval.")
     )
-    look(page, axe, "desk-drafted")
+    look(page, axe, "feedback-desk-drafted")
     sign_out(page)
 
     # The leader approves and publishes it, and sees it in the figures.
-    sign_in(page, live_server, "leader1")
+    sign_in(page, live_server.url, "leader1")
     open_pakn(page, live_server, pakn.code)
     page.get_by_role("button", name=vi("Approve the answer")).click()
     expect(page.get_by_role("status").first).to_contain_text(vi("The answer is approved: the sender sees it now."))
@@ -121,11 +86,11 @@ def test_a_pakn_from_a_phone_to_its_published_answer(mobile_page: Any, live_serv
     expect(page.get_by_role("status").first).to_contain_text(vi("The answer is published on the portal."))
     expect(page.get_by_role("heading", name=vi("History"))).to_be_visible()
     expect(page.get_by_role("contentinfo")).to_be_visible()
-    look(page, axe, "leader-published")
+    look(page, axe, "feedback-leader-published")
     page.goto(live_server.url + "/mot-cua/phan-anh/chi-so/")
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("PAKN figures"))
     expect(page.locator(".figures")).to_contain_text("100,00 %")
-    look(page, axe, "figures")
+    look(page, axe, "feedback-figures")
     sign_out(page)
 
     # The public page: the answer, no personal data; a visitor likes it once.
@@ -134,14 +99,14 @@ def test_a_pakn_from_a_phone_to_its_published_answer(mobile_page: Any, live_serv
     expect(article).to_contain_text(ANSWER)
     main = page.get_by_role("main").inner_text()
     assert NAME not in main and "0907" not in main and "111 222" not in main
-    look(page, axe, "public")
+    look(page, axe, "feedback-public")
     like = article.get_by_role("button", name=re.compile("^" + re.escape(vi("Like")) + r" \("))
     like.click()
     expect(article.get_by_role("button", name=re.compile("^" + re.escape(vi("Like")) + r" \("))).to_have_attribute(
         "aria-pressed", "true"
     )
     expect(article.get_by_role("button", name=f"{vi('Like')} (1)")).to_be_visible()
-    look(page, axe, "public-liked")
+    look(page, axe, "feedback-public-liked")
 
     # The sender follows it with the code and the secret, on another visit.
     page.context.clear_cookies()
@@ -151,4 +116,4 @@ def test_a_pakn_from_a_phone_to_its_published_answer(mobile_page: Any, live_serv
     page.get_by_role("button", name=vi("Look up")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_role("main")).to_contain_text(ANSWER)
-    look(page, axe, "follow")
+    look(page, axe, "feedback-follow")

@@ -10,17 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-if not Path("/usr/bin/chromium").exists() or not (ROOT / "var" / "test-tools" / "axe.min.js").exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import expect  # noqa: E402
-
-from tests.e2e.test_portal_browser import JPEG, TRAVEL_CODE, look, vi  # noqa: E402
+from tests.e2e.helpers import look, sign_in, vi
+from tests.e2e.test_portal_browser import JPEG, TRAVEL_CODE
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sen-hong-mua-thu-2026"
@@ -34,13 +27,6 @@ def last_code() -> str:
     return found.group(1)
 
 
-def sign_in(page: Any, url: str, username: str, password: str) -> None:
-    page.goto(url + "/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
-    page.get_by_label(vi("Password"), exact=True).fill(password)
-    page.get_by_role("button", name=vi("Sign in"), exact=True).click()
-
-
 def test_a_volunteer_applies_for_a_person_who_later_follows_it(
     mobile_page: Any, live_server: Any, axe: Any, screenshot_dir: Path, tmp_path: Path
 ) -> None:
@@ -49,16 +35,16 @@ def test_a_volunteer_applies_for_a_person_who_later_follows_it(
 
     FakeSmsGateway.reset()
     page = mobile_page
-    sign_in(page, live_server.url, "volunteer1", "motcua-demo")
+    sign_in(page, live_server.url, "volunteer1", "motcua-demo", lands="")
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Guidance desk: help someone apply online"))
-    look(page, axe, screenshot_dir, "guidance")
+    look(page, axe, "portal-guidance")
     procedure = page.get_by_label(vi("Procedure"))
     procedure.select_option(value=TRAVEL_CODE)
     page.get_by_label(vi("The applicant's mobile number")).fill("0977 246 813")
     page.get_by_label(vi("Full name (only if they have no account yet)")).fill("Lê Thị Mai")
     page.get_by_role("button", name=vi("Send the code")).click()
     expect(page.get_by_label(vi("Code from the text message"))).to_be_visible()
-    look(page, axe, screenshot_dir, "guidance-code")
+    look(page, axe, "portal-guidance-code")
     page.get_by_label(vi("Code from the text message")).fill(last_code())
     page.get_by_role("button", name=vi("Start the application")).click()
 
@@ -90,15 +76,15 @@ def test_a_volunteer_applies_for_a_person_who_later_follows_it(
     postal_commune = delivery.get_by_label(vi("Commune or ward"))
     expect(postal_commune.locator("option", has_text="Phường Ninh Kiều")).to_have_count(1)
     postal_commune.select_option(label="Phường Ninh Kiều")
-    look(page, axe, screenshot_dir, "guidance-application")
+    look(page, axe, "portal-guidance-application")
     page.get_by_role("button", name=vi("Save and review")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Review and submit"))
-    look(page, axe, screenshot_dir, "guidance-review")
+    look(page, axe, "portal-guidance-review")
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name=vi("Submit the application")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("The application was submitted"))
-    look(page, axe, screenshot_dir, "guidance-submitted")
+    look(page, axe, "portal-guidance-submitted")
     dossier = Dossier.objects.get()
     assert (dossier.channel, dossier.result_delivery, dossier.assisted_by.username) == ("online", "post", "volunteer1")
     page.locator("form[action='/dang-xuat/'] button").click()
@@ -109,16 +95,16 @@ def test_a_volunteer_applies_for_a_person_who_later_follows_it(
     page.get_by_role("link", name=vi("No e-mail address? Reset by text message to your phone")).click()
     page.get_by_label(vi("Mobile number")).fill("0977 246 813")
     page.get_by_role("button", name=vi("Send me a code")).click()
-    look(page, axe, screenshot_dir, "reset-sms")
+    look(page, axe, "portal-reset-sms")
     page.get_by_label(vi("Six-digit code")).fill(last_code())
     page.get_by_label(vi("New password"), exact=True).fill(PASSWORD)
     page.get_by_label(vi("New password again")).fill(PASSWORD)
     page.get_by_role("button", name=vi("Set the new password")).click()
-    sign_in(page, live_server.url, "0977246813", PASSWORD)
+    sign_in(page, live_server.url, "0977246813", PASSWORD, lands="")
     page.get_by_role("link", name=dossier.code).click()
     expect(page.get_by_role("heading", name=vi("Receiving the result"))).to_be_visible()
     page.get_by_text(vi("Change how you receive the result")).click()
-    look(page, axe, screenshot_dir, "dossier-delivery")
+    look(page, axe, "portal-dossier-delivery")
 
 
 def test_a_business_adds_a_representative(page: Any, live_server: Any, axe: Any, screenshot_dir: Path) -> None:
@@ -135,10 +121,10 @@ def test_a_business_adds_a_representative(page: Any, live_server: Any, axe: Any,
         )
     )
     clerk = account_signup(SignUp(full_name="Võ Minh Tâm", password=PASSWORD, phone="0977246813"))
-    sign_in(page, live_server.url, "0907111222", PASSWORD)
+    sign_in(page, live_server.url, "0907111222", PASSWORD, lands="")
     page.get_by_role("link", name=vi("Organisations I represent")).click()
     page.get_by_label(vi("Add a representative: the phone or e-mail of their MotCua account")).fill("0977246813")
     page.get_by_role("button", name=vi("Add"), exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Võ Minh Tâm")
-    look(page, axe, screenshot_dir, "organisation")
+    look(page, axe, "portal-organisation")
     assert OrganisationMember.objects.filter(user=clerk).exists()

@@ -9,28 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import timezone, translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-from motcua.demo.seed import DEMO_PASSWORD, DEPARTMENT_CODE  # noqa: E402
+from motcua.demo.seed import DEPARTMENT_CODE
+from tests.e2e.helpers import sign_in, vi
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
 
 
 def at(day: int, hour: int = 9) -> datetime:
@@ -73,17 +58,9 @@ def make_dossiers() -> None:
     FakeNationalPortal.reset()
 
 
-def sign_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
-    page.get_by_label(vi("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
-
-
 def read_the_page(page: Any, live_server: Any) -> None:
     make_dossiers()
-    sign_in(page, live_server, "leader1")
+    sign_in(page, live_server.url, "leader1")
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("National portal sync")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("National portal sync"))
     page.get_by_label(vi("From"), exact=True).fill("2026-03-01")

@@ -6,48 +6,20 @@ fits the phone's width."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from tests.e2e.helpers import SCREENSHOTS, look, vi
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots
 # Headless Chromium says "HeadlessChrome", which the counter takes for a robot: this test is a phone.
 PHONE_BROWSER = (
     "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
-
-
-def look(page: Any, axe: Any, name: str) -> None:
-    """Screenshot, accessibility scan, and no sideways scrolling on the phone."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"news-{name}.png", full_page=True)
-    page.screenshot(path=SHOTS / f"news-{name}-top.png")  # what the phone shows first
-    axe(page)
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{name}: {width[0]}px wide on a {width[1]}px screen"
 
 
 def within_screen(locator: Any, screen_width: int = 390) -> None:
@@ -84,7 +56,7 @@ def test_news_hotline_and_visits_on_a_phone(mobile_page: Any, live_server: Any, 
     pinned = DEMO_ANNOUNCEMENTS[0]
     expect(news.get_by_role("listitem").first).to_contain_text(pinned.title)
     expect(news.get_by_role("listitem").first).to_contain_text(vi("Pinned"))
-    look(page, axe, "home")
+    look(page, axe, "news-home")
 
     # An announcement: its text in paragraphs, the attached decision as a PDF.
     news.get_by_role("link", name=pinned.title).click()
@@ -92,13 +64,13 @@ def test_news_hotline_and_visits_on_a_phone(mobile_page: Any, live_server: Any, 
     expect(page.locator(".news-body p")).to_have_count(4)  # the summary and three paragraphs
     pdf = page.get_by_role("link", name=vi("The document (PDF)"))
     assert page.request.get(live_server.url + pdf.get_attribute("href")).headers["content-type"] == "application/pdf"
-    look(page, axe, "detail")
+    look(page, axe, "news-detail")
 
     # The list of all news.
     page.get_by_role("link", name=vi("All news and announcements")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("News and announcements"))
     expect(page.get_by_role("heading", level=2)).to_have_count(3)
-    look(page, axe, "list")
+    look(page, axe, "news-list")
 
     # Three pages seen by one browser: one visit. The footer shows it once its minute of cache is over.
     assert DailyVisits.objects.get().visits == 1
@@ -116,7 +88,7 @@ def test_news_hotline_and_visits_on_a_phone(mobile_page: Any, live_server: Any, 
     )
     expect(footer.get_by_role("link", name=vi("API for integrators"))).to_be_visible()
     footer.scroll_into_view_if_needed()
-    page.screenshot(path=SHOTS / "news-footer.png")
+    page.screenshot(path=SCREENSHOTS / "news-footer.png")
     assert DailyVisits.objects.get().visits == 1
 
     # In English: the interface changes, the announcements stay as written (marked as Vietnamese).
@@ -126,7 +98,7 @@ def test_news_hotline_and_visits_on_a_phone(mobile_page: Any, live_server: Any, 
     expect(page.get_by_role("heading", level=2).first).to_have_attribute("lang", "vi")
     page.goto(live_server.url + "/")
     expect(page.get_by_role("banner").get_by_role("link", name=re.compile(r"Hotline 0292 3820 820"))).to_be_visible()
-    look(page, axe, "home-en")
+    look(page, axe, "news-home-en")
 
 
 def test_the_header_on_a_desktop_shows_the_address(page: Any, live_server: Any, axe: Any) -> None:
@@ -135,6 +107,6 @@ def test_the_header_on_a_desktop_shows_the_address(page: Any, live_server: Any, 
     seed_announcements()
     page.goto(live_server.url + "/")
     expect(page.get_by_role("banner")).to_contain_text("Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / "news-home-desktop.png", full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "news-home-desktop.png", full_page=True)
     axe(page)

@@ -3,47 +3,21 @@ procedure and the A5 leaflet, and gets the PDF. The page passes axe-core on a de
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-from motcua.demo.seed import DEMO_PASSWORD  # noqa: E402
+from tests.e2e.helpers import sign_in, vi
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
-
-
-def sign_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
-    page.get_by_label(vi("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
 
 
 def test_desk_officer_prints_a_leaflet_for_a_procedure(
     page: Any, live_server: Any, axe: Any, screenshot_dir: Path
 ) -> None:
-    sign_in(page, live_server, "desk1")
+    sign_in(page, live_server.url, "desk1")
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Outreach")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Outreach"))
     page.screenshot(path=screenshot_dir / "outreach-desktop.png", full_page=True)
@@ -59,7 +33,7 @@ def test_desk_officer_prints_a_leaflet_for_a_procedure(
 
 
 def test_the_outreach_page_fits_a_phone(mobile_page: Any, live_server: Any, axe: Any, screenshot_dir: Path) -> None:
-    sign_in(mobile_page, live_server, "leader1")
+    sign_in(mobile_page, live_server.url, "leader1")
     mobile_page.goto(live_server.url + "/mot-cua/truyen-thong/")
     mobile_page.screenshot(path=screenshot_dir / "outreach-mobile.png", full_page=True)
     axe(mobile_page)

@@ -11,19 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from tests.e2e.helpers import look, vi
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +21,6 @@ TRAVEL_CODE = "2.001628"
 PASSWORD = "sen-hong-mua-thu-2026"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 2048
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
-
-
-def look(page: Any, axe: Any, screenshot_dir: Path, name: str) -> None:
-    """Screenshot, accessibility scan, and no sideways scrolling on the phone."""
-    page.screenshot(path=screenshot_dir / f"portal-{name}-mobile.png", full_page=True)
-    axe(page)
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{name}: {width[0]}px wide on a {width[1]}px screen"
 
 
 def test_a_first_time_citizen_applies_online_on_a_phone(
@@ -72,7 +49,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Sign in"))
     page.get_by_role("link", name=vi("Create one in a minute")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Create an account"))
-    look(page, axe, screenshot_dir, "signup")
+    look(page, axe, "portal-signup")
     page.get_by_label(vi("Full name"), exact=True).fill("Nguyễn Thị Hoa")
     page.get_by_label(vi("Mobile phone")).fill("0907 111 222")
     page.get_by_label(vi("Password (at least 10 characters)")).fill(PASSWORD)
@@ -81,7 +58,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
 
     # The code by SMS (the fake gateway of the test server), entered on the next page.
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Verify your phone number"))
-    look(page, axe, screenshot_dir, "verify")
+    look(page, axe, "portal-verify")
     code = re.search(r"\b(\d{6})\b", FakeSmsGateway.sent[-1].text)
     assert code and FakeSmsGateway.sent[-1].to == "+84907111222"
     page.get_by_label(vi("Six-digit code")).fill(code.group(1))
@@ -89,7 +66,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
 
     # Back where they were going: what to have ready, then the application with their name and phone.
     expect(page.get_by_role("heading", name=vi("Have these ready"))).to_be_visible()
-    look(page, axe, screenshot_dir, "apply-start")
+    look(page, axe, "portal-apply-start")
     page.get_by_role("button", name=vi("Start the application")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Apply online"))
     expect(page.get_by_label(vi("Full name, or the organisation's name"))).to_have_value("Nguyễn Thị Hoa")
@@ -112,11 +89,11 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
         photo = tmp_path / f"giay-to-{index}.jpg"
         photo.write_bytes(JPEG + bytes([index]))
         slots.nth(index).set_input_files(str(photo))
-    look(page, axe, screenshot_dir, "application")
+    look(page, axe, "portal-application")
     page.get_by_role("button", name=vi("Save and review")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(vi("Review and submit"))
-    look(page, axe, screenshot_dir, "review")
+    look(page, axe, "portal-review")
     declaration = vi(
         "I declare that the information above is true and that the documents are authentic; "
         "I am responsible before the law for them."
@@ -125,7 +102,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     page.get_by_role("button", name=vi("Submit the application")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Your application was submitted"))
-    look(page, axe, screenshot_dir, "submitted")
+    look(page, axe, "portal-submitted")
     dossier = Dossier.objects.get(owner=User.objects.get(phone="+84907111222"))
     expect(page.get_by_role("status")).to_contain_text(dossier.code)
     expect(page.get_by_role("status")).to_contain_text(dossier.lookup_secret)
@@ -139,7 +116,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     )
     page.get_by_role("link", name=vi("Follow this dossier")).click()
     expect(page.get_by_role("heading", name=vi("The agency asks you for more documents"))).to_be_visible()
-    look(page, axe, screenshot_dir, "dossier-supplement")
+    look(page, axe, "portal-dossier-supplement")
     contract = tmp_path / "hop-dong.pdf"
     contract.write_bytes(PDF)
     page.get_by_label(vi("The documents asked for (PDF, JPEG or PNG)")).set_input_files(str(contract))
@@ -149,7 +126,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     )
     dossier.refresh_from_db()
     assert dossier.status == "submitted" and dossier.documents.filter(original_name="hop-dong.pdf").exists()
-    look(page, axe, screenshot_dir, "dossier")
+    look(page, axe, "portal-dossier")
 
     # Received and appraised, the fees are asked; the citizen pays online through the gateway (its
     # simulator on loopback: the signed order, the payment page, the IPN to this site, the return).
@@ -179,7 +156,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
         try:
             page.reload()
             expect(page.get_by_role("heading", name=vi("Fees to pay"))).to_be_visible()
-            look(page, axe, screenshot_dir, "dossier-fees")
+            look(page, axe, "portal-dossier-fees")
             page.get_by_role("button", name=vi("Pay online (card, bank app, QR)")).click()
             expect(page.get_by_role("heading", level=1)).to_have_text("Cổng thanh toán (mô phỏng)")
             page.screenshot(path=screenshot_dir / "portal-gateway-mobile.png", full_page=True)
@@ -214,7 +191,7 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     download = page.request.get(live_server.url + (link.get_attribute("href") or ""))
     assert download.ok and download.headers["content-type"] == "application/pdf"
     assert download.body().startswith(b"%PDF") and b"/ByteRange" in download.body()  # a signed PDF
-    look(page, axe, screenshot_dir, "dossier-result")
+    look(page, axe, "portal-dossier-result")
     page.get_by_label(vi("Very satisfied")).check()
     page.get_by_label(vi("None: everything online")).check()
     page.get_by_label(vi("Never: it was complete the first time")).check()
@@ -230,10 +207,10 @@ def test_a_first_time_citizen_applies_online_on_a_phone(
     # The signed result waits in the citizen's document store, ready for a later application.
     page.goto(f"{live_server.url}/ca-nhan/kho-giay-to/")
     expect(page.get_by_role("main")).to_contain_text(signed.original_name)
-    look(page, axe, screenshot_dir, "store")
+    look(page, axe, "portal-store")
     page.get_by_role("link", name=vi("My dossiers")).first.click()
     expect(page.get_by_role("table")).to_contain_text(dossier.code)
-    look(page, axe, screenshot_dir, "my-dossiers")
+    look(page, axe, "portal-my-dossiers")
 
 
 def test_rating_at_the_desk_kiosk_on_a_tablet(page: Any, live_server: Any, axe: Any, screenshot_dir: Path) -> None:

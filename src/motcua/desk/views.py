@@ -45,7 +45,7 @@ from motcua.documents.register import register_csv, register_pdf, register_rows,
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import UNIT_SCOPED, roles_on_dossier
-from motcua.dossiers.selectors import QUEUES, dossier_for_user, dossier_queue
+from motcua.dossiers.selectors import QUEUES, dossier_fees_due, dossier_for_user, dossier_queue
 from motcua.dossiers.services import (
     ApplicantData,
     document_kinds_allowed,
@@ -61,7 +61,7 @@ from motcua.dossiers.states import RULES, allowed_actions
 from motcua.feedback.selectors import ratings_for
 from motcua.feedback.services import rating_reviewed
 from motcua.payments.constants import PaymentStatus
-from motcua.payments.services import amount_due, payment_record_cash
+from motcua.payments.services import payment_record_cash
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My work"),
@@ -245,7 +245,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "desk/dossier.html",
         {
             "dossier": dossier,
-            "payment_due": amount_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
+            "payment_due": dossier_fees_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
             "payments": dossier.payments.select_related("recorded_by"),
             "can_consult": can_consult,
             "form_token": issue_form_token(request) if can_consult else "",

@@ -7,6 +7,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import reduce
 from typing import Any, Self
 
@@ -485,3 +486,8 @@ def dossier_document_for(*, user: User, dossier: Dossier, document_id: int) -> D
     if document is None:
         raise NotFoundError(_("This dossier has no such document."), code="document-not-found")
     return document
+
+
+def dossier_fees_due(dossier: Dossier) -> Decimal:
+    """The fees of the dossier's procedure (the sum of its fee lines): what a payment request asks for."""
+    return sum((fee.amount for fee in dossier.procedure_version.fees.all()), Decimal(0))

@@ -23,14 +23,18 @@ class DeliveryReport(models.TextChoices):
 
 
 class Event(models.TextChoices):
-    """What a message tells the applicant. Every one of these is required by law (REQUIRED_EVENTS)."""
+    """What a message tells the applicant. All but CAMPAIGN are required by law (REQUIRED_EVENTS)."""
 
     STATUS_CHANGED = "status_changed", _("Status change (Decree 224/2026 Art. 15(1)(g))")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement request")
     APOLOGY = "apology", _("Apology and new date")
     PAYMENT_REQUESTED = "payment_requested", _("Payment request")
     RESULT_READY = "result_ready", _("Result ready")
+    EARLY_RETURN = "early_return", _("Result ready before the appointment (Decree 61/2018 Art. 20(4))")
+    # Information about online services (outreach campaigns): not a legal notice, the person's consent
+    # and channel choices decide whether it is sent at all.
+    CAMPAIGN = "campaign", _("Information about online services (campaign)")
 
 
 # Notices the applicant cannot switch off: the law requires them (DOMAIN.md §2.3, §2.6, §8).
-REQUIRED_EVENTS = frozenset(Event.values)
+REQUIRED_EVENTS = frozenset(Event.values) - {Event.CAMPAIGN.value}

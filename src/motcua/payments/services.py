@@ -28,6 +28,7 @@ from motcua.core.i18n import record_text
 from motcua.dossiers.constants import Action, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import is_applicant, roles_on_dossier
+from motcua.dossiers.selectors import dossier_fees_due
 from motcua.dossiers.services import TransitionConflict, dossier_transition
 from motcua.dossiers.states import PAYMENT_PROVIDER
 from motcua.integrations.payment_providers import payment_provider
@@ -41,11 +42,6 @@ from motcua.payments.constants import PaymentMethod, PaymentStatus
 from motcua.payments.models import Payment
 
 logger = logging.getLogger(__name__)
-
-
-def amount_due(dossier: Dossier) -> Decimal:
-    """The fees of the dossier's procedure (the sum of its fee lines)."""
-    return sum((fee.amount for fee in dossier.procedure_version.fees.all()), Decimal(0))
 
 
 def _description(dossier: Dossier) -> str:
@@ -72,7 +68,7 @@ def payment_start(*, code: str, user: User, provider_name: str, return_url: str,
         raise NotFoundError(_("No dossier with code %(code)s among yours.") % {"code": code}, code="dossier-not-found")
     if dossier.status != Status.PAYMENT_REQUESTED:
         raise DomainError(_("No payment is asked for this dossier now."), code="no-payment-requested")
-    amount = amount_due(dossier)
+    amount = dossier_fees_due(dossier)
     if amount <= 0:
         raise DomainError(
             _("The fee is not listed for this procedure; pay it at the desk, which records it."), code="no-fee-listed"

@@ -33,7 +33,7 @@ from motcua.core.web import private_file_response, report_errors
 from motcua.documents.forms import NOTICES, form_response
 from motcua.dossiers.constants import FINAL_STATUSES, INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, StoredDocument
-from motcua.dossiers.selectors import applicant_dossier, dossier_document_for, dossiers_of_applicant
+from motcua.dossiers.selectors import applicant_dossier, dossier_document_for, dossier_fees_due, dossiers_of_applicant
 from motcua.dossiers.services import dossier_supplement_provide, dossier_transition
 from motcua.dossiers.services.delivery import DELIVERY_FIELDS, Delivery, delivery_methods, dossier_delivery_change
 from motcua.dossiers.services.drafts import (
@@ -52,7 +52,6 @@ from motcua.dossiers.services.drafts import (
 from motcua.dossiers.states import APPLICANT, allowed_actions
 from motcua.feedback.models import ServiceRating
 from motcua.feedback.services import RATEABLE
-from motcua.payments.services import amount_due
 from motcua.portal.forms import RatingForm
 from motcua.workdays.selectors import agency_calendar
 
@@ -384,7 +383,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "results": _results(dossier) if dossier.status == Status.RETURNED else [],
             "explanation": _due_explanation(dossier),
             "actions": actions,
-            "payment_due": amount_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
+            "payment_due": dossier_fees_due(dossier) if dossier.status == Status.PAYMENT_REQUESTED else None,
             "fees": dossier.procedure_version.fees.all(),
             "payments": dossier.payments.all(),
             "providers": settings.MOTCUA_PAYMENT_PROVIDERS,

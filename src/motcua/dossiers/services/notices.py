@@ -5,6 +5,7 @@ transaction of the change."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from motcua.accounts.models import User
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, Status
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossier_fees_due
 from motcua.notifications.constants import Event
 from motcua.notifications.services import DossierNotice, notify_dossier_event
 
@@ -26,6 +28,17 @@ def _when(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
+def _early(dossier: Dossier, now: datetime) -> bool:
+    """Ready on a day before the appointment's: the applicant may collect it early (61/2018 Art. 20(4))."""
+    due = dossier.effective_due_at
+    return due is not None and timezone.localdate(dossier.processed_at or now) < timezone.localdate(due)
+
+
+def _amount(value: Decimal) -> str:
+    """150000 → "150.000" (Vietnamese thousands separator)."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
 def dossier_notify(*, dossier: Dossier, action: str, actor: User | None, note: str, now: datetime) -> None:
     """Tell the applicant about `action` on `dossier` (call inside the transition's transaction)."""
     if action in INTERNAL_ACTIONS:
@@ -33,7 +46,7 @@ def dossier_notify(*, dossier: Dossier, action: str, actor: User | None, note: s
     if action in _ACTION_EVENTS:
         event = _ACTION_EVENTS[action]
     elif dossier.status == Status.PROCESSED:
-        event = Event.RESULT_READY
+        event = Event.EARLY_RETURN if _early(dossier, now) else Event.RESULT_READY
     else:
         event = Event.STATUS_CHANGED
     officer = actor if actor is not None and actor.pk != dossier.owner_id else dossier.assignee
@@ -56,6 +69,7 @@ def dossier_notify(*, dossier: Dossier, action: str, actor: User | None, note: s
                 "return_at": _when(dossier.returned_at or dossier.effective_due_at),
                 "new_due_at": _when(dossier.extended_due_at),
                 "note": note,
+                "amount": _amount(dossier_fees_due(dossier)) if event == Event.PAYMENT_REQUESTED else "",
                 "lookup_url": f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/tra-cuu/?code={dossier.code}",
             },
         ),

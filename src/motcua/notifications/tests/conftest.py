@@ -158,12 +158,13 @@ def celery_env(env: dict[str, str], queue: str) -> dict[str, str]:
 
 
 def seed_default_templates() -> None:
-    """The data migration's templates again: a transactional test elsewhere may have flushed them."""
+    """The data migrations' templates again: a transactional test elsewhere may have flushed them."""
     import importlib
 
     from django.apps import apps
 
-    importlib.import_module("motcua.notifications.migrations.0002_default_templates").seed(apps, None)
+    for migration in ("0002_default_templates", "0003_early_return_notice"):
+        importlib.import_module(f"motcua.notifications.migrations.{migration}").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from motcua.catalog.constants import (
     ACCEPTED_FILE_TYPES,
@@ -42,7 +41,7 @@ from motcua.catalog.constants import (
     ServiceLevel,
     StepActor,
 )
-from motcua.core.errors import DomainError
+from motcua.core.importing import ImportFailed, RowError
 from motcua.workdays.constants import PeriodUnit
 
 MOTCUA_COLUMNS = [
@@ -81,35 +80,8 @@ CODE_RE = re.compile(r"^\d{1,2}\.\d{6}$")
 MAX_ROWS = 20000
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class CatalogImportError(DomainError):
+class CatalogImportError(ImportFailed):
     code = "catalog-import-invalid"
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(
-            ngettext(
-                "The file was not imported: %(n)s problem to fix.",
-                "The file was not imported: %(n)s problems to fix.",
-                len(errors),
-            )
-            % {"n": len(errors)}
-            + "\n"
-            + "\n".join(str(e) for e in errors[:200])
-        )
 
 
 @dataclass

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Agency
 from motcua.catalog.constants import LEGACY_LEVEL_TO_SERVICE_LEVEL, Channel, ServiceLevel
-from motcua.catalog.importing import CatalogImportError, ProcedureRecord, RowError
+from motcua.catalog.importing import CatalogImportError, ProcedureRecord
 from motcua.catalog.models import Fee, Field, Procedure, ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.core.importing import RowError
 from motcua.core.validation import fold
 
 # Plain attributes copied from a record to a version when the record gives them.

@@ -88,6 +88,11 @@ def national_sync_reconciliation(*, agencies: Iterable[Agency] | None = None, li
     return Reconciliation(counts=counts, differences=differences, more=len(candidates) > limit * 2)
 
 
+# A dossier the portal has acknowledged at least once (Decision 766 index 1.4's numerator): a
+# condition on `Dossier`, so that the reports can count it and list the dossiers behind the count.
+SYNCED = Q(national_sync__first_acknowledged_at__isnull=False)
+
+
 @dataclass(frozen=True)
 class SyncRate:
     received: int  # dossiers received (complete) in the period
@@ -100,8 +105,6 @@ def national_sync_rate(*, start: date, end: date, agencies: Iterable[Agency] | N
     dossiers received in that period (the report's own day bounds, local time)."""
     s, e = Period(start, end).bounds
     received = _in(Dossier.objects.filter(received_at__gte=s, received_at__lt=e), _agency_ids(agencies))
-    numbers = received.aggregate(
-        received=Count("pk"), synced=Count("pk", filter=Q(national_sync__first_acknowledged_at__isnull=False))
-    )
+    numbers = received.aggregate(received=Count("pk"), synced=Count("pk", filter=SYNCED))
     rate = round(numbers["synced"] / numbers["received"], 4) if numbers["received"] else None
     return SyncRate(received=numbers["received"], synced=numbers["synced"], rate=rate)

@@ -21,16 +21,19 @@ from motcua.reports.period import COLUMNS, GROUPS, Scope, agency_tree
 from motcua.reports.periods import Period, parse_period
 
 REPORT_ROLES = frozenset({Role.AGENCY_LEADER, Role.REPORT_VIEWER, Role.ADMINISTRATOR, Role.DESK_OFFICER})
+# The TT 01/2018 scores rate officials one by one: for the leaders and those who report for them,
+# not for desk officers (who would read their colleagues' evaluations).
+SCORE_ROLES = frozenset({Role.AGENCY_LEADER, Role.REPORT_VIEWER, Role.ADMINISTRATOR})
 
 
-def report_agencies(user: User) -> list[Agency]:
-    """The agencies whose reports `user` may read, the ones they hold a role in first."""
+def report_agencies(user: User, roles: frozenset[str] = REPORT_ROLES) -> list[Agency]:
+    """The agencies whose reports `user` may read (holding one of `roles`), the ones they hold a role in first."""
     if not user.is_authenticated:
         return []
     if user.is_superuser:
         return list(Agency.objects.order_by("code"))
     direct = list(
-        RoleAssignment.objects.filter(user=user, role__in=REPORT_ROLES, agency__isnull=False)
+        RoleAssignment.objects.filter(user=user, role__in=roles, agency__isnull=False)
         .values_list("agency_id", flat=True)
         .distinct()
     )
@@ -74,11 +77,15 @@ def _flag(params: Mapping[str, Any], name: str) -> bool:
 
 
 def report_agency(
-    user: User | None, params: Mapping[str, Any], *, default_agency: Agency | None = None
+    user: User | None,
+    params: Mapping[str, Any],
+    *,
+    default_agency: Agency | None = None,
+    roles: frozenset[str] = REPORT_ROLES,
 ) -> Agency | None:
     """The agency named by `agency` (a code; by default the user's first), if `user` may read its
     reports (`user=None`: the command, which may read every agency; without a code, None: all)."""
-    allowed = report_agencies(user) if user is not None else list(Agency.objects.order_by("code"))
+    allowed = report_agencies(user, roles) if user is not None else list(Agency.objects.order_by("code"))
     code = str(params.get("agency") or "").strip()
     if code:
         agency = Agency.objects.filter(code=code).first()
@@ -107,7 +114,11 @@ def report_years(params: Mapping[str, Any]) -> tuple[int | None, int | None]:
 
 
 def report_request(
-    user: User | None, params: Mapping[str, Any], *, default_agency: Agency | None = None
+    user: User | None,
+    params: Mapping[str, Any],
+    *,
+    default_agency: Agency | None = None,
+    roles: frozenset[str] = REPORT_ROLES,
 ) -> ReportRequest:
     """A report's parameters read from a query string (or the command's options), checked against
     what `user` may see (`user=None`: the command, which may read every agency).
@@ -118,7 +129,7 @@ def report_request(
     `group_by`, `column`.
     Raises DomainError (400) on bad values, ReportForbidden (403) on an agency out of reach.
     """
-    agency = report_agency(user, params, default_agency=default_agency)
+    agency = report_agency(user, params, default_agency=default_agency, roles=roles)
     cut_off = _flag(params, "cut_off")
     start, end = _date(params, "from"), _date(params, "to")
     if params.get("period"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Agency
 from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import Procedure
+from motcua.core.importing import ImportFailed, RowError
 from motcua.dossiers.models import Dossier
 from motcua.reports.models import HistoricalDossier, HistoricalOutcome
 
@@ -40,26 +40,6 @@ LEVELS: dict[str, tuple[str, int | None]] = {"partial": (ServiceLevel.PARTIAL, N
 LEVELS |= {"3": (ServiceLevel.PARTIAL, 3), "4": (ServiceLevel.FULL, 4)}
 BATCH = 5000
 MAX_ERRORS = 200
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
 
 
 def _moment(text: str) -> datetime:

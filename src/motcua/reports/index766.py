@@ -19,12 +19,31 @@ Choices where DOMAIN.md leaves room (each one said on the index page):
   and was not yet due, or was waiting for the applicant then; a dossier with more than one supplement
   request is overdue (DVCQG's rule), a dossier without a due date is on time.
 - 2.2: calendar days from receipt to the end, over the dossiers received in the period that ended in it.
-- 3.3: online dossiers / all received (the sync-rate factor is 1 until the national sync exists).
+- 1.4: dossiers received in the period that the National Public Service Portal has acknowledged at
+  least once (national_sync.selectors.SYNCED, the same condition as `national_sync_rate`) / received.
+- 3.3: online dossiers / all received, times the sync rate of 1.4 (DOMAIN.md §7): `rate` is that
+  product and `factor` the sync rate; numerator and denominator stay the dossier counts.
 - 4.1, 4.2: the "paper-result" procedures are those whose version lists a paper result; 4.1 counts
   the approved ones; 4.2 needs a submitted file, and for an approved paper-result dossier a result file.
 - 4.3: a dossier applied for with at least one file of the applicant's document store.
 - 4.5b: a dossier whose applicant's account is linked to VNeID, over all received.
 - 5.4: 1 − (overdue + rated dissatisfied) / received, each dossier subtracted once (as 5.3 does PAKN).
+- A period not over yet is judged as of now: a dossier still open now counts as within the time
+  unless its due date has passed (never as late because of a due date still to come).
+
+A division (`Scope.division`): the dossier indicators (and 1.4) count the division's dossiers; the
+catalog indicators (1.3, 3.1, 3.2: procedures belong to the agency) and the feedback indicators
+(5.1–5.3: feedback is sent to the agency) stay the agency's, marked `level: "agency"` with a reason,
+so a division's total is its own dossier points plus the agency's other points
+(`index766_by_division` gives every division's row in one query).
+
+Forecast (`forecast`, only for a period not over): the end of the period for the dossiers received
+so far, new receipts not guessed. An ended dossier counts as it is; an open one counts as the
+dossiers of the same scope that ended in the last FORECAST_WINDOW_DAYS days did (their share of
+on-time, dissatisfied, paid-online, digitised, approved-with-an-e-result dossiers), except what is
+already certain: an open dossier already overdue is late, one due after the period's end (or with
+more than one supplement request) is within the time (or late). The indicators fixed at receipt
+(3.0, 3.3, 4.3, 4.5b, 1.4) are forecast as they are now. 2.2 is shown, not forecast.
 """
 
 from __future__ import annotations
@@ -33,7 +52,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -49,11 +68,13 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import Agency, ExternalIdentity
+from motcua.accounts.constants import UnitKind
+from motcua.accounts.models import Agency, ExternalIdentity, Unit
 from motcua.catalog.constants import Channel, ResultForm, ServiceLevel
 from motcua.catalog.models import Fee, ProcedureVersion
 from motcua.core.errors import DomainError
@@ -62,6 +83,7 @@ from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, Draft
 from motcua.feedback.constants import UNHAPPY, PaknCategory
 from motcua.feedback.models import ServiceRating
 from motcua.feedback.selectors import pakn_figures
+from motcua.national_sync.selectors import SYNCED
 from motcua.payments.constants import PaymentMethod, PaymentStatus
 from motcua.payments.models import Payment
 from motcua.reports.models import IndexSetting
@@ -126,7 +148,6 @@ BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 NOT_YET: dict[str, Any] = {
     "1.1": _("The dates of the publishing decisions and of the legal texts they implement are not recorded yet."),
     "1.2": _("The date a procedure was made public on the national procedure database is not recorded yet."),
-    "1.4": _("Dossiers are not synchronised to the National Public Service Portal yet."),
     "3.4": _("Proactive online services (Decree 224/2026 Art. 16) are not offered yet."),
     "3.5": _("Fee data is not synchronised with the national procedure database yet."),
     "3.5b": _("DVCQG does not describe this indicator's formula."),
@@ -140,7 +161,8 @@ EXPLAINED: dict[str, Any] = {
         "for the applicant) at the end of the period. More than one supplement request counts as overdue."
     ),
     "2.2": _("Calendar days from receipt to the end, over the dossiers received and ended in the period."),
-    "3.3": _("Without the national sync the sync-rate factor is 1."),
+    "1.4": _("Dossiers received in the period that the National Public Service Portal has acknowledged."),
+    "3.3": _("Online dossiers / received, times the sync rate of 1.4 (DVCQG counts only synced dossiers)."),
     "5.4": _("1 − (overdue + rated dissatisfied) / received; a dossier that is both is subtracted once."),
 }
 
@@ -189,21 +211,38 @@ def _paper_result_versions() -> list[int]:
     ]
 
 
-def dossier_parts(start: datetime, end: datetime) -> dict[str, dict[str, Q]]:
-    """For each dossier indicator, the condition of its numerator and its denominator."""
-    end_at = Coalesce("processed_at", "returned_at", "ended_at")
-    received = Q(received_at__gte=start, received_at__lt=end)
-    ended = Q(IsNull(end_at, False)) & Q(LessThan(end_at, end))
-    no_due = Q(due_at__isnull=True)
-    waiting = Q(
+def _end_at() -> Coalesce:
+    return Coalesce("processed_at", "returned_at", "ended_at")
+
+
+def _waiting_at(moment: datetime) -> Q:
+    """Waiting for the applicant (a supplement or a payment) at `moment`: the clock is paused."""
+    return Q(
         Exists(
-            DossierPause.objects.filter(dossier_id=OuterRef("pk"), started_at__lt=end).filter(
-                Q(ended_at__isnull=True) | Q(ended_at__gte=end)
+            DossierPause.objects.filter(dossier_id=OuterRef("pk"), started_at__lt=moment).filter(
+                Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
             )
         )
     )
+
+
+def dossier_parts(
+    start: datetime, end: datetime, *, judged_at: datetime | None = None, base: Q | None = None
+) -> dict[str, dict[str, Q]]:
+    """For each dossier indicator, the condition of its numerator and its denominator.
+
+    `judged_at` (default `end`): when the dossiers still open are judged (now, for a period not over).
+    `base` (default: received in [start, end)): the dossiers counted (the forecast's recent ones).
+    """
+    judged = min(end, judged_at) if judged_at is not None else end
+    end_at = _end_at()
+    received = base if base is not None else Q(received_at__gte=start, received_at__lt=end)
+    ended = Q(IsNull(end_at, False)) & Q(LessThan(end_at, judged))
+    no_due = Q(due_at__isnull=True)
     on_time = (
-        no_due | (ended & Q(LessThanOrEqual(end_at, F("due_at")))) | (~ended & (Q(due_at__gte=end) | waiting))
+        no_due
+        | (ended & Q(LessThanOrEqual(end_at, F("due_at"))))
+        | (~ended & (Q(due_at__gte=judged) | _waiting_at(judged)))
     ) & ~Q(_supplements_more_than_once())
     late = received & ~on_time
     paper = Q(procedure_version_id__in=_paper_result_versions())
@@ -221,6 +260,7 @@ def dossier_parts(start: datetime, end: datetime) -> dict[str, dict[str, Q]]:
     vneid = Q(Exists(ExternalIdentity.objects.filter(user_id=OuterRef("owner_id"))))
     full_procedures = Q(procedure_version__service_level=ServiceLevel.FULL)
     return {
+        "1.4": {"numerator": received & SYNCED, "denominator": received},
         "2.1": {"numerator": received & on_time, "denominator": received},
         "2.2": {"numerator": received & ended, "denominator": received & ended},
         "3.0": {
@@ -240,6 +280,19 @@ def dossier_parts(start: datetime, end: datetime) -> dict[str, dict[str, Q]]:
         # The parts of 5.4, listed on the page.
         "late": {"numerator": late, "denominator": received},
         "unhappy": {"numerator": received & unhappy, "denominator": received},
+        # For the forecast: the dossiers an indicator is drawn from (4.1: every paper-result dossier,
+        # approved or not yet), those ended, and 2.1's open dossiers by what is already certain.
+        "pool.4.1": {"numerator": received & paper, "denominator": received & paper},
+        "open": {"numerator": received & ~ended, "denominator": received},
+        "open.late": {
+            "numerator": received & ~ended & ~on_time,
+            "denominator": received,
+        },
+        "open.safe": {
+            # Open now, and within the time at the period's end whatever happens: due after it.
+            "numerator": received & ~ended & on_time & (no_due | Q(GreaterThanOrEqual(F("due_at"), end))),
+            "denominator": received,
+        },
     }
 
 
@@ -253,7 +306,7 @@ def _versions_in_force(agency_ids: list[int] | None, on: date) -> QuerySet[Proce
     return versions
 
 
-def _complete(version: ProcedureVersion) -> bool:
+def version_complete(version: ProcedureVersion) -> bool:
     """Published with every component of Decree 63/2010 Art. 8(2) (DOMAIN.md §7, 1.3)."""
     return bool(
         version.name
@@ -268,48 +321,70 @@ def _complete(version: ProcedureVersion) -> bool:
 
 # --- The index ------------------------------------------------------------------------------------
 
+# Indicators counted from dossiers (narrowed to a division); the others are the agency's.
+DIVISION_LEVEL = frozenset({"1.4", "2.1", "2.2", "3.0", "3.3", "3.6", "5.4", "4.1", "4.2", "4.3", "4.5b"})
+AGENCY_LEVEL_REASONS: dict[str, Any] = {
+    "1.3": _("Procedures are published for the whole agency: the agency's figure."),
+    "3.1": _("Procedures are published for the whole agency: the agency's figure."),
+    "3.2": _("Procedures are published for the whole agency: the agency's figure."),
+    "5.1": _("Feedback is sent to the agency, not to a division: the agency's figure."),
+    "5.2": _("Feedback is sent to the agency, not to a division: the agency's figure."),
+    "5.3": _("Feedback is sent to the agency, not to a division: the agency's figure."),
+}
+FORECAST_WINDOW_DAYS = 90
+FIXED_AT_RECEIPT = ("1.4", "3.0", "3.3", "4.3", "4.5b")  # known when the dossier is received
+FORECAST_BY_RECENT = ("3.6", "4.1", "4.2")  # open dossiers count as the recent ones did
+FORECAST_METHOD = _(
+    "Forecast for the dossiers received so far (new receipts are not guessed): an ended dossier counts as it "
+    "is; an open one as the dossiers that ended in the last 90 days did, except that one already overdue "
+    "stays late and one due after the period's end stays within the time."
+)
 
-def index766(scope: Scope, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
-    """The index of CONTRACT.md §6 for `scope` (its agency, with the agencies under it when
-    `scope.subordinates`) and the dates [start, end]."""
-    if scope.agency is None:
-        raise DomainError(gettext("Choose an agency."), code="invalid", fields={"agency": [gettext("Required.")]})
-    period = Period(start, end)
-    s, e = period.bounds
-    agency_ids = agency_tree(scope.agency) if scope.subordinates else [scope.agency.pk]
-    parts = dossier_parts(s, e)
-    aggregates = {
-        f"{code}__{part}": Count("pk", filter=condition)
+
+def _aggregates(parts: dict[str, dict[str, Q]], prefix: str = "") -> dict[str, Count]:
+    return {
+        f"{prefix}{code}__{part}": Count("pk", filter=condition)
         for code, both in parts.items()
         for part, condition in both.items()
     }
-    dossiers = Dossier.objects.filter(scope.condition()).order_by()
-    counted = dossiers.aggregate(**aggregates)
-    figures: dict[str, dict[str, Any]] = {
-        code: {"numerator": counted[f"{code}__numerator"], "denominator": counted[f"{code}__denominator"]}
+
+
+def _counted(values: dict[str, Any], parts: dict[str, dict[str, Q]]) -> dict[str, dict[str, Any]]:
+    return {
+        code: {"numerator": values[f"{code}__numerator"] or 0, "denominator": values[f"{code}__denominator"] or 0}
         for code in parts
     }
-    # 2.2: the average of the days from receipt to the end.
-    duration = ExpressionWrapper(
-        Coalesce("processed_at", "returned_at", "ended_at") - F("received_at"), output_field=DurationField()
-    )
-    total = dossiers.filter(parts["2.2"]["numerator"]).aggregate(total=Sum(duration))["total"]
+
+
+def _duration() -> ExpressionWrapper:
+    return ExpressionWrapper(_end_at() - F("received_at"), output_field=DurationField())
+
+
+def _average_days(figures: dict[str, dict[str, Any]], total: Any) -> None:
+    """2.2: the average of the days from receipt to the end (`total`: their summed duration)."""
     days = total.total_seconds() / 86400 if total is not None else 0.0
     count = figures["2.2"]["denominator"]
-    figures["2.2"] = {
-        "numerator": round(days, 2),
-        "denominator": count,
-        "value": round(days / count, 2) if count else None,
-    }
-    # 5.4 is a formula of two rates; the numerator (received − late − unhappy, each once) is counted above.
+    value = round(days / count, 2) if count else None
+    figures["2.2"] = {"numerator": round(days, 2), "denominator": count, "value": value}
 
+
+def _agency_ids(scope: Scope) -> list[int]:
+    assert scope.agency is not None
+    return agency_tree(scope.agency) if scope.subordinates else [scope.agency.pk]
+
+
+def _agency_figures(scope: Scope, period: Period, dossiers: QuerySet[Dossier], now: datetime | None) -> dict[str, Any]:
+    """The catalog (1.3, 3.1, 3.2) and feedback (5.1–5.3) figures: the agency's, never a division's."""
+    agency_ids = _agency_ids(scope)
+    s, e = period.bounds
+    figures: dict[str, dict[str, Any]] = {}
     # The catalog: the versions in force on the last day of the period.
     versions = list(_versions_in_force(agency_ids, period.end).prefetch_related("documents"))
     online = [v for v in versions if v.service_level in (ServiceLevel.PARTIAL, ServiceLevel.FULL)]
     used = set(
         dossiers.filter(received_at__gte=s, received_at__lt=e).values_list("procedure_version__procedure_id", flat=True)
     )
-    figures["1.3"] = {"numerator": sum(1 for v in versions if _complete(v)), "denominator": len(versions)}
+    figures["1.3"] = {"numerator": sum(1 for v in versions if version_complete(v)), "denominator": len(versions)}
     figures["3.1"] = {"numerator": len(online), "denominator": len(versions)}
     figures["3.2"] = {"numerator": sum(1 for v in online if v.procedure_id in used), "denominator": len(online)}
 
@@ -326,37 +401,59 @@ def index766(scope: Scope, start: date, end: date, *, now: datetime | None = Non
     figures["5.1"] = {"numerator": pakn["regulations"], "denominator": pakn["all"]}
     figures["5.2"] = {"numerator": pakn["on_time"], "denominator": pakn["all"]}
     figures["5.3"] = {"numerator": pakn["satisfied"], "denominator": pakn["all"]}
+    return figures
 
+
+def _entry(code: str, figures: dict[str, dict[str, Any]], points_max: Decimal, threshold: Decimal) -> dict[str, Any]:
+    """One indicator of the index from its figures: rate, points, and why it has none."""
+    ind = BY_CODE[code]
+    data = figures.get(code)
+    reason = NOT_YET.get(code)
+    numerator = denominator = rate = points = None
+    if data is not None and reason is None:
+        numerator, denominator = data["numerator"], data["denominator"]
+        rate = None if code == "2.2" else rate_of(numerator, denominator)
+        if code == "3.3" and rate is not None:
+            rate = round(rate * (figures["1.4"].get("rate") or 0.0), 4)
+        points = score(rate, points_max, threshold) if points_max else (0.0 if rate is not None else None)
+        if denominator == 0:
+            reason = _("Nothing to count in this period.")
+    entry: dict[str, Any] = {
+        "code": code,
+        "name": str(ind.name),
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": rate,
+        "threshold": float(threshold),
+        "points": points,
+        "max": float(points_max),
+        "reason": str(reason) if reason else None,
+        "explained": str(EXPLAINED[code]) if code in EXPLAINED else None,
+        "dossiers": code in LISTABLE,
+        "level": "agency",
+        "level_reason": None,
+    }
+    if code == "2.2":
+        entry["value"] = data["value"] if data else None
+    if code == "3.3":
+        entry["factor"] = figures["1.4"].get("rate")
+    return entry
+
+
+def _assemble(figures: dict[str, dict[str, Any]], *, division: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The groups and the total of the index from the figures of every indicator."""
+    figures["1.4"]["rate"] = rate_of(figures["1.4"]["numerator"], figures["1.4"]["denominator"])
     settings = settings_of()
     groups: list[dict[str, Any]] = []
     for group_code, group_name in GROUPS:
         indicators = []
         for ind in (i for i in INDICATORS if i.group == group_code):
-            points_max, threshold = settings[ind.code]
-            data = figures.get(ind.code)
-            reason = NOT_YET.get(ind.code)
-            numerator = denominator = rate = points = None
-            if data is not None and reason is None:
-                numerator, denominator = data["numerator"], data["denominator"]
-                rate = None if ind.code == "2.2" else rate_of(numerator, denominator)
-                points = score(rate, points_max, threshold) if points_max else (0.0 if rate is not None else None)
-                if denominator == 0:
-                    reason = _("Nothing to count in this period.")
-            entry: dict[str, Any] = {
-                "code": ind.code,
-                "name": str(ind.name),
-                "numerator": numerator,
-                "denominator": denominator,
-                "rate": rate,
-                "threshold": float(threshold),
-                "points": points,
-                "max": float(points_max),
-                "reason": str(reason) if reason else None,
-                "explained": str(EXPLAINED[ind.code]) if ind.code in EXPLAINED else None,
-                "dossiers": ind.code in parts,
-            }
-            if ind.code == "2.2":
-                entry["value"] = data["value"] if data else None
+            entry = _entry(ind.code, figures, *settings[ind.code])
+            if division:
+                if ind.code in DIVISION_LEVEL:
+                    entry["level"] = "division"
+                elif ind.code in AGENCY_LEVEL_REASONS:
+                    entry["level_reason"] = str(AGENCY_LEVEL_REASONS[ind.code])
             indicators.append(entry)
         groups.append(
             {
@@ -368,23 +465,229 @@ def index766(scope: Scope, start: date, end: date, *, now: datetime | None = Non
                 "indicators": indicators,
             }
         )
-    return {
+    total = {
+        "points": round(sum(g["points"] for g in groups), 2),
+        "max": float(sum(Decimal(str(g["max"])) for g in groups)),
+        "computed_max": float(sum(Decimal(str(g["computed_max"])) for g in groups)),
+    }
+    return groups, total
+
+
+def _dossier_figures(dossiers: QuerySet[Dossier], parts: dict[str, dict[str, Q]]) -> dict[str, dict[str, Any]]:
+    values = dossiers.aggregate(**_aggregates(parts), _duration=Sum(_duration(), filter=parts["2.2"]["numerator"]))
+    figures = _counted(values, parts)
+    _average_days(figures, values["_duration"])
+    return figures
+
+
+def _judged_at(period: Period, now: datetime | None) -> tuple[datetime, bool]:
+    """When the open dossiers are judged (the period's end, or now if it is not over), and whether it is over."""
+    moment = now or timezone.now()
+    end = period.bounds[1]
+    return min(end, moment), moment >= end
+
+
+def index766(scope: Scope, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
+    """The index of CONTRACT.md §6 for `scope` (its agency, with the agencies under it when
+    `scope.subordinates`, narrowed to `scope.division`) and the dates [start, end]; with `forecast`
+    for a period not over (None otherwise)."""
+    if scope.agency is None:
+        raise DomainError(gettext("Choose an agency."), code="invalid", fields={"agency": [gettext("Required.")]})
+    period = Period(start, end)
+    s, e = period.bounds
+    judged, over = _judged_at(period, now)
+    parts = dossier_parts(s, e, judged_at=judged)
+    dossiers = Dossier.objects.filter(scope.condition()).order_by()
+    figures = _dossier_figures(dossiers, parts)
+    agency_dossiers = Dossier.objects.filter(Scope(scope.agency, scope.subordinates).condition()).order_by()
+    figures |= _agency_figures(scope, period, agency_dossiers, now)
+    narrowed = scope.division is not None or scope.no_division
+    groups, total = _assemble(figures, division=narrowed)
+    division = None
+    if scope.division is not None:
+        division = {"code": scope.division.code, "name": scope.division.name}
+    elif scope.no_division:
+        division = {"code": "none", "name": gettext("Not yet with a division")}
+    index: dict[str, Any] = {
         "period": period.as_dict(),
         "agency": {"code": scope.agency.code, "name": scope.agency.name},
         "subordinates": scope.subordinates,
-        "total": {
-            "points": round(sum(g["points"] for g in groups), 2),
-            "max": float(sum(Decimal(str(g["max"])) for g in groups)),
-            "computed_max": float(sum(Decimal(str(g["computed_max"])) for g in groups)),
-        },
+        "division": division,
+        "total": total,
         "groups": groups,
         "extra": {
             "5.4": {"late": figures["late"]["numerator"], "unhappy": figures["unhappy"]["numerator"]},
         },
+        "judged_at": judged.isoformat(),
+        "forecast": None,
+    }
+    if not over and judged > s:
+        index["forecast"] = forecast(scope, parts, figures, index, now=judged)
+    return index
+
+
+# --- The forecast of the period's end -------------------------------------------------------------
+
+
+def _recent_rates(scope: Scope, now: datetime) -> dict[str, dict[str, float | None]]:
+    """Of the scope's dossiers that ended in the FORECAST_WINDOW_DAYS days before `now`: each
+    indicator's share of them in its numerator and in its denominator."""
+    since = now - timedelta(days=FORECAST_WINDOW_DAYS)
+    end_at = _end_at()
+    ended = Q(received_at__isnull=False) & Q(GreaterThanOrEqual(end_at, since)) & Q(LessThan(end_at, now))
+    parts = dossier_parts(since, now, judged_at=now, base=ended)
+    values = Dossier.objects.filter(scope.condition()).order_by().aggregate(**_aggregates(parts))
+    counted = _counted(values, parts)
+    rates: dict[str, dict[str, float | None]] = {}
+    for code in ("2.1", "unhappy", *FORECAST_BY_RECENT):
+        pool = counted["pool.4.1" if code == "4.1" else code]["denominator"]
+        rates[code] = {
+            "numerator": counted[code]["numerator"] / pool if pool else None,
+            "denominator": counted[code]["denominator"] / pool if pool else None,
+        }
+    return rates
+
+
+def forecast(
+    scope: Scope,
+    parts: dict[str, dict[str, Q]],
+    figures: dict[str, dict[str, Any]],
+    index: dict[str, Any],
+    *,
+    now: datetime,
+) -> dict[str, Any]:
+    """Each dossier indicator at the end of the period (FORECAST_METHOD), with its points; `total`
+    is the index's total with the forecast points in place of the actual ones."""
+    dossiers = Dossier.objects.filter(scope.condition()).order_by()
+    opened = parts["open"]["numerator"]
+    split: dict[str, dict[str, Q]] = {}
+    for code in ("2.1", "5.4", "unhappy", *FORECAST_BY_RECENT):
+        split[f"settled.{code}"] = {
+            "numerator": parts[code]["numerator"] & ~opened,
+            "denominator": parts[code]["denominator"] & ~opened,
+        }
+    split["open.4.1"] = {"numerator": parts["pool.4.1"]["numerator"] & opened, "denominator": opened}
+    split["open.3.6"] = {"numerator": parts["3.6"]["denominator"] & opened, "denominator": opened}
+    for code in ("open", "open.late", "open.safe"):
+        split[code] = parts[code]
+    counted = _counted(dossiers.aggregate(**_aggregates(split)), split)
+    recent = _recent_rates(scope, now)
+    settings = settings_of()
+    actual = {i["code"]: i for g in index["groups"] for i in g["indicators"]}
+    opened_count = counted["open"]["numerator"]
+    uncertain = opened_count - counted["open.late"]["numerator"] - counted["open.safe"]["numerator"]
+    unhappy_share = recent["unhappy"]["numerator"]
+    results: list[dict[str, Any]] = []
+
+    def add(code: str, numerator: float | None, denominator: float | None, basis: str, reason: Any = None) -> None:
+        points_max, threshold = settings[code]
+        rate = rate_of(numerator, denominator) if reason is None else None
+        if code == "3.3" and rate is not None:
+            rate = round(rate * (figures["1.4"].get("rate") or 0.0), 4)
+        points = score(rate, points_max, threshold) if points_max else (0.0 if rate is not None else None)
+        results.append(
+            {
+                "code": code,
+                "name": str(BY_CODE[code].name),
+                "numerator": None if numerator is None else round(numerator, 2),
+                "denominator": None if denominator is None else round(denominator, 2),
+                "rate": rate,
+                "points": points,
+                "max": float(points_max),
+                "basis": basis,
+                "reason": str(reason) if reason else None,
+            }
+        )
+
+    no_history = _("No dossier of this scope ended in the last 90 days to learn from.")
+    for code in FIXED_AT_RECEIPT:
+        add(code, figures[code]["numerator"], figures[code]["denominator"], "received")
+    on_time_share = recent["2.1"]["numerator"]
+    received = figures["2.1"]["denominator"]
+    if on_time_share is None and uncertain:
+        add("2.1", None, received, "recent", no_history)
+        add("5.4", None, received, "recent", no_history)
+    else:
+        expected_on_time = counted["open.safe"]["numerator"] + (on_time_share or 0.0) * uncertain
+        add("2.1", counted["settled.2.1"]["numerator"] + expected_on_time, received, "recent")
+        add(
+            "5.4",
+            counted["settled.5.4"]["numerator"] + expected_on_time * (1 - (unhappy_share or 0.0)),
+            received,
+            "recent",
+        )
+    for code in FORECAST_BY_RECENT:
+        open_pool = counted[f"open.{code}"]["numerator"] if code in ("3.6", "4.1") else opened_count
+        share = recent[code]
+        settled = counted[f"settled.{code}"]
+        if open_pool and share["numerator"] is None:
+            add(code, None, None, "recent", no_history)
+            continue
+        add(
+            code,
+            settled["numerator"] + open_pool * (share["numerator"] or 0.0),
+            settled["denominator"] + open_pool * (share["denominator"] or 0.0),
+            "recent",
+        )
+    forecast_points = {r["code"]: r["points"] for r in results}
+    total = index["total"]["points"] + sum(
+        (forecast_points[code] or 0) - (actual[code]["points"] or 0) for code in forecast_points
+    )
+    return {
+        "as_of": now.isoformat(),
+        "window_days": FORECAST_WINDOW_DAYS,
+        "method": str(FORECAST_METHOD),
+        "open": opened_count,
+        "open_late": counted["open.late"]["numerator"],
+        "open_safe": counted["open.safe"]["numerator"],
+        "indicators": results,
+        "total": {"points": round(total, 2), "max": index["total"]["max"]},
     }
 
 
-LISTABLE = ("2.1", "2.2", "3.0", "3.3", "3.6", "5.4", "4.1", "4.2", "4.3", "4.5b", "late", "unhappy")
+# --- The index per division -----------------------------------------------------------------------
+
+
+def index766_by_division(scope: Scope, start: date, end: date, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """One row per division of the agency (and one for the dossiers not yet with a division): its
+    total and each indicator's points, the same as `index766` narrowed to that division."""
+    if scope.agency is None:
+        raise DomainError(gettext("Choose an agency."), code="invalid", fields={"agency": [gettext("Required.")]})
+    period = Period(start, end)
+    s, e = period.bounds
+    judged, _over = _judged_at(period, now)
+    parts = dossier_parts(s, e, judged_at=judged)
+    dossiers = Dossier.objects.filter(Scope(scope.agency, scope.subordinates).condition()).order_by()
+    agency_figures = _agency_figures(scope, period, dossiers, now)
+    grouped: dict[int | None, dict[str, Any]] = {
+        row["processing_unit_id"]: dict(row)
+        for row in dossiers.values("processing_unit_id").annotate(
+            **_aggregates(parts), _duration=Sum(_duration(), filter=parts["2.2"]["numerator"])
+        )
+    }
+    units = list(
+        Unit.objects.filter(agency_id__in=_agency_ids(scope))
+        .filter(Q(kind=UnitKind.DIVISION, is_active=True) | Q(pk__in=[k for k in grouped if k is not None]))
+        .select_related("agency")
+        .order_by("agency__code", "code")
+    )
+    rows: list[dict[str, Any]] = []
+    empty: dict[str, Any] = dict.fromkeys(_aggregates(parts), 0) | {"_duration": None}
+    keyed: list[tuple[Any, dict[str, str]]] = [(u.pk, {"code": u.code, "name": u.name}) for u in units]
+    if None in grouped:
+        keyed.append((None, {"code": "none", "name": gettext("Not yet with a division")}))
+    for key, named in keyed:
+        values = grouped.get(key, empty)
+        figures = _counted(values, parts)
+        _average_days(figures, values["_duration"])
+        figures |= agency_figures
+        groups, total = _assemble(figures, division=True)
+        indicators = {i["code"]: i for g in groups for i in g["indicators"] if i["level"] == "division"}
+        rows.append({"division": named, "total": total, "indicators": indicators})
+    return rows
+
+
+LISTABLE = ("1.4", "2.1", "2.2", "3.0", "3.3", "3.6", "5.4", "4.1", "4.2", "4.3", "4.5b", "late", "unhappy")
 
 
 def index_dossiers(

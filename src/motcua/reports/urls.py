@@ -10,4 +10,6 @@ urlpatterns = [
     path("danh-muc/", views.coverage_page, name="coverage"),
     path("chi-so-766/", views.index_page, name="index"),
     path("chi-so-766/ho-so/", views.index_dossiers_page, name="index_dossiers"),
+    path("diem-tt01/", views.tt01_page, name="tt01"),
+    path("diem-tt01/ho-so/", views.tt01_dossiers_page, name="tt01_dossiers"),
 ]

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import User
+from motcua.accounts.constants import UnitKind
+from motcua.accounts.models import Unit, User
 from motcua.core.errors import DomainError
 from motcua.dossiers.permissions import dossiers_visible_to
 from motcua.reports.access import (
+    SCORE_ROLES,
     ReportForbidden,
     ReportRequest,
     report_agencies,
@@ -28,8 +30,10 @@ from motcua.reports.access import (
 )
 from motcua.reports.coverage import catalog_coverage
 from motcua.reports.exports import CONTENT_TYPES, EXPORTS, FORM_COLUMNS, FORM_GROUPS, form_lines
-from motcua.reports.index766 import BY_CODE, index766, index_dossiers
+from motcua.reports.index766 import BY_CODE, index766, index766_by_division, index_csv, index_dossiers, index_json
 from motcua.reports.period import COLUMN_LABELS, period_dossiers, period_report
+from motcua.reports.score_exports import index_xlsx, tt01_xlsx
+from motcua.reports.tt01 import DOSSIER_INDICES, INDEX_NAMES, tt01_dossiers, tt01_scores
 from motcua.reports.yearly import SOURCE_LABELS, chart, online_rate_by_year
 
 GROUP_CHOICES = [
@@ -248,34 +252,93 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/coverage.html", context)
 
 
-@login_required
-def index_page(request: HttpRequest) -> HttpResponse:
-    """The Decision 766 index: each group and indicator, with its numerator, denominator and dossiers."""
-    context = _agency_context(request)
-    context["tab"] = "index"
-    if not request.GET.get("from") and not request.GET.get("period"):
-        return render(request, "reports/index766.html", context)
-    try:
-        req = report_request(_user(request), request.GET)
-        index = index766(req.scope, req.period.start, req.period.end)
-    except ReportForbidden as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _error_page(request, "reports/index766.html", context, exc)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _divisions_of(request: HttpRequest, agencies: list[Any]) -> list[Unit]:
+    """The divisions of the agency chosen in the form (by default the first), for the division filter."""
+    code = request.GET.get("agency") or (agencies[0].code if agencies else "")
+    agency = next((a for a in agencies if a.code == code), None)
+    if agency is None:
+        return []
+    return list(Unit.objects.filter(agency=agency, kind=UnitKind.DIVISION, is_active=True).order_by("code"))
+
+
+def _index_links(index: dict[str, Any], params: dict[str, str]) -> None:
+    """Each listable number's link to its dossiers (the index drill-down)."""
     base = reverse("reports:index_dossiers")
-    params = scope_params(req)
     for group in index["groups"]:
         for indicator in group["indicators"]:
             if indicator["dossiers"] and indicator["reason"] is None:
                 for part in ("numerator", "denominator"):
                     query = urlencode({**params, "indicator": indicator["code"], "part": part})
                     indicator[f"{part}_url"] = f"{base}?{query}"
+
+
+def _division_rows(req: ReportRequest, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-division table: each division's index page, and each points cell's numerator dossiers."""
+    index_url, base = reverse("reports:index"), reverse("reports:index_dossiers")
+    lines = []
+    for row in rows:
+        params = scope_params(req, division=row["division"]["code"])
+        cells = []
+        for code, indicator in row["indicators"].items():
+            if not indicator["max"]:
+                continue
+            query = urlencode({**params, "indicator": code, "part": "numerator"})
+            cells.append((indicator, f"{base}?{query}" if indicator["reason"] is None else ""))
+        lines.append({"row": row, "url": f"{index_url}?{urlencode(params)}", "cells": cells})
+    return lines
+
+
+@login_required
+def index_page(request: HttpRequest) -> HttpResponse:
+    """The Decision 766 index of an agency or one division: each group and indicator, with its
+    numerator, denominator and dossiers; the per-division table; the forecast of a period not over."""
+    context = _agency_context(request)
+    context["tab"] = "index"
+    context["divisions"] = _divisions_of(request, context["agencies"])
+    if not request.GET.get("from") and not request.GET.get("period"):
+        return render(request, "reports/index766.html", context)
+    try:
+        req = report_request(_user(request), request.GET)
+        index = index766(req.scope, req.period.start, req.period.end)
+        narrowed = req.scope.division is not None or req.scope.no_division
+        divisions = [] if narrowed else index766_by_division(req.scope, req.period.start, req.period.end)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/index766.html", context, exc)
+    name = f"chi-so-766-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}"
+    export = request.GET.get("format", "")
+    if export == "xlsx":
+        return _download(index_xlsx(index, divisions), XLSX, f"{name}.xlsx")
+    if export == "csv":
+        return _download(index_csv(index), "text/csv; charset=utf-8", f"{name}.csv")
+    if export == "json":
+        return _download(index_json(index), "application/json", f"{name}.json")
+    params = scope_params(req)
+    _index_links(index, params)
+    base = reverse("reports:index_dossiers")
     extra = index["extra"]["5.4"]
     late_url = f"{base}?{urlencode({**params, 'indicator': 'late', 'part': 'numerator'})}"
     unhappy_url = f"{base}?{urlencode({**params, 'indicator': 'unhappy', 'part': 'numerator'})}"
+    page_url = reverse("reports:index")
     context.update(
         {"req": req, "index": index, "extra": extra, "late_url": late_url, "unhappy_url": unhappy_url,
-         "json_url": f"{reverse('api-report-index766')}?{urlencode(params)}"}
+         "json_url": f"{reverse('api-report-index766')}?{urlencode(params)}",
+         "xlsx_url": f"{page_url}?{urlencode({**params, 'format': 'xlsx'})}",
+         "csv_url": f"{page_url}?{urlencode({**params, 'format': 'csv'})}",
+         "agency_url": f"{page_url}?{urlencode(scope_params(req, division=''))}",
+         "division_rows": _division_rows(req, divisions),
+         "division_codes": [c for c, i in divisions[0]["indicators"].items() if i["max"]] if divisions else []}
     )  # fmt: skip
     return render(request, "reports/index766.html", context)
 
@@ -314,3 +377,88 @@ def index_dossiers_page(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "reports/index_dossiers.html", context)
+
+
+# --- TT 01/2018 scores ---------------------------------------------------------------------------------
+
+
+def _score_reader(request: HttpRequest) -> list[Any]:
+    agencies = report_agencies(_user(request), SCORE_ROLES)
+    if not agencies:
+        raise PermissionDenied
+    return agencies
+
+
+@login_required
+def tt01_page(request: HttpRequest) -> HttpResponse:
+    """TT 01/2018 scores of a quarter or a year: each unit (max 18) and official (max 10), classified."""
+    context: dict[str, Any] = {"agencies": _score_reader(request), "params": request.GET, "tab": "tt01"}
+    if not request.GET.get("from") and not request.GET.get("period"):
+        return render(request, "reports/tt01.html", context)
+    try:
+        req = report_request(_user(request), request.GET, roles=SCORE_ROLES)
+        scores = tt01_scores(req.scope, req.period.start, req.period.end)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/tt01.html", context, exc)
+    if request.GET.get("format") == "xlsx":
+        return _download(tt01_xlsx(scores), XLSX, f"diem-tt01-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}.xlsx")
+    params = scope_params(req, division="")
+    base = reverse("reports:tt01_dossiers")
+    for line in scores["units"]:
+        unit = {"unit": line["unit"]["code"]} if line["unit"]["kind"] == "division" else {}
+        line["url"] = f"{base}?{urlencode({**params, **unit})}"
+    for line in scores["officials"]:
+        line["url"] = f"{base}?{urlencode({**params, 'official': line['official']['id']})}"
+    page_url = reverse("reports:tt01")
+    context.update(
+        {
+            "req": req,
+            "scores": scores,
+            "codes": [i["code"] for i in scores["indices"]],
+            "official_codes": list(DOSSIER_INDICES),
+            "xlsx_url": f"{page_url}?{urlencode({**params, 'format': 'xlsx'})}",
+            "json_url": f"{reverse('api-report-tt01')}?{urlencode(params)}",
+        }
+    )
+    return render(request, "reports/tt01.html", context)
+
+
+@login_required
+def tt01_dossiers_page(request: HttpRequest) -> HttpResponse:
+    """The scored dossiers behind a unit's or an official's scores, each with its points per index."""
+    _score_reader(request)
+    context: dict[str, Any] = {"tab": "tt01"}
+    try:
+        req = report_request(_user(request), request.GET, roles=SCORE_ROLES)
+        official_text = request.GET.get("official", "")
+        if official_text and not official_text.isdigit():
+            raise DomainError(_("Unknown official."), code="invalid", fields={"official": [str(_("Unknown."))]})
+        official = int(official_text) if official_text else None
+        unit = request.GET.get("unit", "")
+        items = tt01_dossiers(req.scope, req.period.start, req.period.end, official=official, unit=unit)
+    except ReportForbidden as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        return _error_page(request, "reports/tt01_dossiers.html", context, exc)
+    visible = set(dossiers_visible_to(_user(request)).filter(pk__in=[d.id for d in items]).values_list("pk", flat=True))
+    page = Paginator([d for d in items if d.id in visible], 25).get_page(request.GET.get("page"))
+    title = ""
+    if official is not None:
+        user = User.objects.filter(pk=official).only("full_name", "username").first()
+        title = (user.full_name or user.username) if user else ""
+    elif unit:
+        title = next((u.name for u in Unit.objects.filter(code=unit, agency=req.scope.agency)), unit)
+    params = {**scope_params(req), "official": official_text, "unit": unit}
+    context.update(
+        {
+            "req": req,
+            "page": page,
+            "title": title or req.scope.agency.name if req.scope.agency else title,
+            "columns": [(code, INDEX_NAMES[code]) for code in ("1", "2", "3", "4", "6", "7")],
+            "query": urlencode({k: v for k, v in params.items() if v}),
+            "back": f"{reverse('reports:tt01')}?{urlencode(scope_params(req))}",
+        }
+    )
+    return render(request, "reports/tt01_dossiers.html", context)

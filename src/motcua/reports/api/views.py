@@ -14,10 +14,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from motcua.reports.access import ReportForbidden, report_agencies, report_request
+from motcua.reports.access import SCORE_ROLES, ReportForbidden, report_agencies, report_request
 from motcua.reports.index766 import GROUPS as INDEX_GROUPS
-from motcua.reports.index766 import index766
+from motcua.reports.index766 import index766, index766_by_division
 from motcua.reports.period import GROUPS, period_report
+from motcua.reports.tt01 import tt01_scores
 
 
 def _numbers(name: str) -> Any:
@@ -141,6 +142,46 @@ INDICATOR = inline_serializer(
         "reason": serializers.CharField(allow_null=True, help_text="Why the rate is null, when it is."),
         "explained": serializers.CharField(allow_null=True),
         "dossiers": serializers.BooleanField(help_text="Its numerator and denominator are lists of dossiers."),
+        "level": serializers.CharField(help_text="`division`: narrowed to the division's dossiers; else `agency`."),
+        "level_reason": serializers.CharField(
+            allow_null=True, help_text="Why a division's index shows the agency's figure here."
+        ),
+        "factor": serializers.FloatField(required=False, allow_null=True, help_text="3.3 only: the sync rate of 1.4."),
+        "value": serializers.FloatField(required=False, allow_null=True, help_text="2.2 only: the average in days."),
+    },
+)
+FORECAST = inline_serializer(
+    name="Index766Forecast",
+    allow_null=True,
+    help_text="Only for a period not over: the dossier indicators at its end. A forecast, never an actual figure.",
+    fields={
+        "as_of": serializers.DateTimeField(),
+        "window_days": serializers.IntegerField(),
+        "method": serializers.CharField(),
+        "open": serializers.IntegerField(),
+        "open_late": serializers.IntegerField(),
+        "open_safe": serializers.IntegerField(),
+        "indicators": serializers.ListField(
+            child=inline_serializer(
+                name="Index766ForecastIndicator",
+                fields={
+                    "code": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "numerator": serializers.FloatField(allow_null=True),
+                    "denominator": serializers.FloatField(allow_null=True),
+                    "rate": serializers.FloatField(allow_null=True),
+                    "points": serializers.FloatField(allow_null=True),
+                    "max": serializers.FloatField(),
+                    "basis": serializers.CharField(
+                        help_text="`received`: fixed at receipt; `recent`: from the dossiers ended recently."
+                    ),
+                    "reason": serializers.CharField(allow_null=True),
+                },
+            )
+        ),
+        "total": inline_serializer(
+            name="Index766ForecastTotal", fields={"points": serializers.FloatField(), "max": serializers.FloatField()}
+        ),
     },
 )
 INDEX = inline_serializer(
@@ -153,6 +194,18 @@ INDEX = inline_serializer(
             name="Index766Agency", fields={"code": serializers.CharField(), "name": serializers.CharField()}
         ),
         "subordinates": serializers.BooleanField(),
+        "division": inline_serializer(
+            name="Index766Division",
+            fields={"code": serializers.CharField(), "name": serializers.CharField()},
+            allow_null=True,
+        ),
+        "judged_at": serializers.DateTimeField(help_text="Open dossiers are judged at this moment."),
+        "forecast": FORECAST,
+        "divisions": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text="With `by_division`: per division, `division`, `total` and `indicators` (by code).",
+        ),
         "total": inline_serializer(
             name="Index766Total",
             fields={
@@ -186,7 +239,10 @@ class ReportIndex766View(GenericAPIView):
     pagination_class = None
 
     @extend_schema(
-        parameters=[p for p in PARAMETERS if p.name not in ("group_by", "division", "field", "procedure")],
+        parameters=[
+            *(p for p in PARAMETERS if p.name not in ("group_by", "field", "procedure")),
+            OpenApiParameter("by_division", bool, description="Add `divisions`: each division's points."),
+        ],
         responses={200: INDEX},
         tags=["reports"],
         operation_id="reports_index766",
@@ -196,4 +252,110 @@ class ReportIndex766View(GenericAPIView):
         if not report_agencies(user):
             raise ReportForbidden(_("Reports are for leaders, report viewers and desk officers."))
         req = report_request(user, request.query_params)
-        return Response(index766(req.scope, req.period.start, req.period.end))
+        index = index766(req.scope, req.period.start, req.period.end)
+        if str(request.query_params.get("by_division", "")).lower() in ("1", "true", "yes"):
+            index["divisions"] = index766_by_division(req.scope, req.period.start, req.period.end)
+        return Response(index)
+
+
+def _index_figure(name: str) -> Any:
+    return inline_serializer(
+        name=name,
+        fields={
+            "value": serializers.FloatField(allow_null=True, help_text="Σ scores / dossiers with data, 1 decimal."),
+            "sum": serializers.IntegerField(),
+            "count": serializers.IntegerField(help_text="Dossiers with data for the index."),
+            "reason": serializers.CharField(allow_null=True, help_text="Why the index has no value."),
+            "level": serializers.CharField(help_text="`unit`, or `agency`: a division shows its agency's score."),
+            "level_reason": serializers.CharField(allow_null=True),
+        },
+    )
+
+
+def _score_row(name: str, who: Any, maximum: int) -> Any:
+    return inline_serializer(
+        name=name,
+        fields={
+            **who,
+            "dossiers": serializers.IntegerField(),
+            "indices": serializers.DictField(child=_index_figure(f"{name}Index"), help_text="By index number."),
+            "total": serializers.FloatField(help_text="The sum of the indices with a value (Art. 15(4))."),
+            "max": serializers.IntegerField(help_text=f"{maximum}"),
+            "computed_max": serializers.IntegerField(),
+            "classification": serializers.CharField(allow_null=True),
+            "classification_label": serializers.CharField(),
+        },
+    )
+
+
+TT01 = inline_serializer(
+    name="TT01Scores",
+    fields={
+        "period": inline_serializer(
+            name="TT01Period", fields={"from": serializers.DateField(), "to": serializers.DateField()}
+        ),
+        "agency": inline_serializer(
+            name="TT01Agency", fields={"code": serializers.CharField(), "name": serializers.CharField()}
+        ),
+        "subordinates": serializers.BooleanField(),
+        "dossiers": serializers.IntegerField(help_text="Dossiers resolved in the period: the ones scored."),
+        "indices": serializers.ListField(
+            child=inline_serializer(
+                name="TT01Index",
+                fields={
+                    "code": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "source": serializers.CharField(help_text="What MotCua computes it from, or why it is left out."),
+                },
+            )
+        ),
+        "units": serializers.ListField(
+            child=_score_row(
+                "TT01Unit",
+                {
+                    "unit": inline_serializer(
+                        name="TT01UnitName",
+                        fields={
+                            "kind": serializers.CharField(help_text="`agency` or `division`."),
+                            "code": serializers.CharField(),
+                            "name": serializers.CharField(),
+                        },
+                    )
+                },
+                18,
+            )
+        ),
+        "officials": serializers.ListField(
+            child=_score_row(
+                "TT01Official",
+                {
+                    "official": inline_serializer(
+                        name="TT01OfficialName",
+                        fields={"id": serializers.IntegerField(), "name": serializers.CharField()},
+                    )
+                },
+                10,
+            )
+        ),
+    },
+)
+
+
+class ReportTT01View(GenericAPIView):
+    """TT 01/2018 scores per unit and official (quarterly, yearly): leaders, report viewers, administrators."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[p for p in PARAMETERS if p.name not in ("group_by", "division", "field", "procedure")],
+        responses={200: TT01},
+        tags=["reports"],
+        operation_id="reports_tt01",
+    )
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        if not report_agencies(user, SCORE_ROLES):
+            raise ReportForbidden(_("The scores are for leaders, report viewers and administrators."))
+        req = report_request(user, request.query_params, roles=SCORE_ROLES)
+        return Response(tt01_scores(req.scope, req.period.start, req.period.end))

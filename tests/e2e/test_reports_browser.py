@@ -9,28 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = ROOT / "var" / "test-tools" / "axe.min.js"
-if not CHROMIUM.exists() or not AXE_JS.exists():
-    pytest.skip(
-        "browser tests need /usr/bin/chromium and var/test-tools/axe.min.js (scripts/install-test-deps.sh)",
-        allow_module_level=True,
-    )
-
-from django.utils import timezone, translation  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-from motcua.demo.seed import DEMO_PASSWORD, DEPARTMENT_CODE  # noqa: E402
+from motcua.demo.seed import DEPARTMENT_CODE
+from tests.e2e.helpers import sign_in, vi
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return gettext(text)
 
 
 def at(day: int, hour: int = 9) -> datetime:
@@ -66,19 +51,11 @@ def make_dossiers() -> None:
     )  # fmt: skip
 
 
-def sign_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill(username)
-    page.get_by_label(vi("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mot-cua/$"))
-
-
 def test_leader_reads_the_report_and_opens_the_dossiers_of_a_number(
     page: Any, live_server: Any, axe: Any, screenshot_dir: Path
 ) -> None:
     make_dossiers()
-    sign_in(page, live_server, "leader1")
+    sign_in(page, live_server.url, "leader1")
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Reports")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("Period report"))
     page.get_by_label(vi("From"), exact=True).fill("2026-03-01")
@@ -131,7 +108,7 @@ def test_leader_reads_the_online_rate_chart_and_the_766_index(
             agency=agency, year=year, received=received, online_partial=partial, online_full=full,
             stated_rate=Decimal(stated), source="Báo cáo tổng kết",
         )  # fmt: skip
-    sign_in(page, live_server, "leader1")
+    sign_in(page, live_server.url, "leader1")
     page.get_by_role("navigation", name=vi("Desk")).get_by_role("link", name=vi("Reports")).click()
     page.get_by_role("navigation", name=vi("Reports")).get_by_role("link", name=vi("Online rate by year")).click()
     page.get_by_label(vi("From year")).fill("2015")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.portal.payment_urls")),
     path("tin-tuc/", include("motcua.news.urls")),
     path("thong-bao/", include("motcua.notifications.urls")),
+    path("l/", include("motcua.outreach.link_urls")),  # campaign messages' short links
     path("", include("motcua.portal.urls")),
 ]
 

@@ -393,6 +393,17 @@ MOTCUA_REFORM_REPORT_TIME = _clock("MOTCUA_REFORM_REPORT_TIME", "15:00")
 if not 0 <= MOTCUA_REFORM_REPORT_WEEKDAY <= 6 or not set(range(7)) >= MOTCUA_STAFF_DIGEST_WEEKDAYS:
     raise ImproperlyConfigured("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")
 
+# --- Outreach campaigns (motcua.outreach; docs/adr/0010-outreach-campaigns.md) -------------------
+# No campaign message is queued between these local times (the default of a new campaign; each campaign
+# may set its own).
+MOTCUA_CAMPAIGN_QUIET_FROM = _clock("MOTCUA_CAMPAIGN_QUIET_FROM", "21:00")
+MOTCUA_CAMPAIGN_QUIET_UNTIL = _clock("MOTCUA_CAMPAIGN_QUIET_UNTIL", "07:00")
+# Messages a campaign queues per minute by default, and the most an agency may set.
+MOTCUA_CAMPAIGN_RATE_PER_MINUTE = int(env("MOTCUA_CAMPAIGN_RATE_PER_MINUTE", "30"))
+MOTCUA_CAMPAIGN_MAX_RATE_PER_MINUTE = int(env("MOTCUA_CAMPAIGN_MAX_RATE_PER_MINUTE", "600"))
+# Online applications within this many days of the message count as its effect (default of a new campaign).
+MOTCUA_CAMPAIGN_EFFECT_DAYS = int(env("MOTCUA_CAMPAIGN_EFFECT_DAYS", "90"))
+
 # --- National portal sync (motcua.national_sync; integrations/national_portal) ----------------------
 # `fake` (records, development), `http` (the portal's sync API at MOTCUA_NATIONAL_PORTAL_URL) or `off`
 # (the default in production until the agency has its credentials for the portal).

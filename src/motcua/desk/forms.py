@@ -108,6 +108,11 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("The address above must be complete, with a phone number for the postman."),
     )
+    outreach_consent = forms.BooleanField(
+        label=_("The applicant agrees to receive information about online services by SMS or e-mail"),
+        required=False,
+        help_text=_("Ask them; they can withdraw it at any time from a link in each message or on their account."),
+    )
 
     def __init__(self, *args: Any, version: ProcedureVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,6 +133,12 @@ class IntakeForm(forms.Form):
             self.fields[f"kind_{doc.pk}"] = forms.ChoiceField(
                 label=_("Original or copy"), choices=DocumentCopy.choices, initial=doc.copy_kind, required=False
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outreach_consent") and not data.get("applicant_phone") and not data.get("applicant_email"):
+            self.add_error("outreach_consent", _("Enter the applicant's phone or e-mail to send the information to."))
+        return data
 
     @property
     def checklist(self) -> list[tuple[Any, Any, Any]]:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,6 +61,7 @@ from motcua.dossiers.services.steps import next_planned_step
 from motcua.dossiers.states import RULES, allowed_actions
 from motcua.feedback.selectors import ratings_for
 from motcua.feedback.services import rating_reviewed
+from motcua.outreach.services.consent import consent_at_desk
 from motcua.payments.constants import PaymentStatus
 from motcua.payments.services import payment_record_cash
 
@@ -160,35 +162,38 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            dossier = dossier_create(
-                actor=_user(request),
-                procedure_code=version.procedure.code,
-                channel=data["channel"],
-                applicant=ApplicantData(
-                    kind=data["applicant_kind"],
-                    name=data["applicant_name"],
-                    id_number=data["applicant_id_number"],
-                    tax_code=data["applicant_tax_code"],
-                    phone=data["applicant_phone"],
-                    email=data["applicant_email"],
-                    province=data["applicant_province"],
-                    commune=data["applicant_commune"],
-                    address=data["applicant_address"],
-                    representative_name=data["representative_name"],
-                ),
-                paper_documents=form.paper_documents(),
-                guidance_if_incomplete=request.POST.get("decision") == "guidance",
-                delivery=Delivery(
-                    method=ResultDelivery.POST,
-                    recipient=data["applicant_name"],
-                    phone=data["applicant_phone"],
-                    province=data["applicant_province"],
-                    commune=data["applicant_commune"],
-                    address=data["applicant_address"],
+            with transaction.atomic():  # the dossier and the applicant's consent, or neither
+                dossier = dossier_create(
+                    actor=_user(request),
+                    procedure_code=version.procedure.code,
+                    channel=data["channel"],
+                    applicant=ApplicantData(
+                        kind=data["applicant_kind"],
+                        name=data["applicant_name"],
+                        id_number=data["applicant_id_number"],
+                        tax_code=data["applicant_tax_code"],
+                        phone=data["applicant_phone"],
+                        email=data["applicant_email"],
+                        province=data["applicant_province"],
+                        commune=data["applicant_commune"],
+                        address=data["applicant_address"],
+                        representative_name=data["representative_name"],
+                    ),
+                    paper_documents=form.paper_documents(),
+                    guidance_if_incomplete=request.POST.get("decision") == "guidance",
+                    delivery=Delivery(
+                        method=ResultDelivery.POST,
+                        recipient=data["applicant_name"],
+                        phone=data["applicant_phone"],
+                        province=data["applicant_province"],
+                        commune=data["applicant_commune"],
+                        address=data["applicant_address"],
+                    )
+                    if data["result_by_post"]
+                    else None,
                 )
-                if data["result_by_post"]
-                else None,
-            )
+                if data["outreach_consent"]:
+                    consent_at_desk(dossier=dossier, actor=_user(request))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(_form_field(field), errors)

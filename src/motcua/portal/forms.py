@@ -127,3 +127,19 @@ class RatingForm(forms.Form):
 
     def answers(self) -> RatingAnswers:
         return RatingAnswers(**self.cleaned_data)
+
+
+class NotificationSettingsForm(forms.Form):
+    """The applicant's notification page: channels and language of notices, and information campaigns."""
+
+    by_sms = forms.BooleanField(label=_("By SMS to my phone"), required=False)
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of notices"),
+        choices=[("", _("The portal's language (Vietnamese)")), *settings.LANGUAGES],
+        required=False,
+    )
+    campaigns = forms.BooleanField(
+        label=_("Send me information about services I can use online (at most a few messages a year)"),
+        required=False,
+    )

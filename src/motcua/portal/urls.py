@@ -6,6 +6,7 @@ from motcua.portal import (
     feedback_views,
     organisation_views,
     payment_views,
+    preference_views,
     rating_views,
     views,
 )
@@ -24,6 +25,7 @@ urlpatterns = [
     path("ca-nhan/xac-minh/", account_views.verify, name="verify"),
     path("ca-nhan/xac-minh/gui-ma/", account_views.verify_start, name="verify-start"),
     path("ca-nhan/ho-so/", applications.my_dossiers, name="my-dossiers"),
+    path("ca-nhan/thong-bao/", preference_views.notification_settings, name="notifications"),
     path("ca-nhan/nop-ho-so/<int:draft_id>/", applications.draft_page, name="draft"),
     path("ca-nhan/nop-ho-so/<int:draft_id>/xem-lai/", applications.draft_review, name="draft-review"),
     path("ca-nhan/nop-ho-so/<int:draft_id>/xoa/", applications.draft_delete, name="draft-delete"),

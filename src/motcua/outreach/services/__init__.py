@@ -1,0 +1,1 @@
+"""Writes of the outreach app: consent (services.consent), campaigns (services.campaigns), links (services.links)."""

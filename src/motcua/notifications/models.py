@@ -44,6 +44,10 @@ class OutboxMessage(models.Model):
     )
     delivery_reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Not delivered between these local times (campaigns' quiet hours), retries included: a message due
+    # inside them waits for their end. Empty: any hour (the notices the law requires).
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")

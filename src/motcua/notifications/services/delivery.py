@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,6 +36,7 @@ class DeliveryStats:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    deferred: int = 0  # claimed inside the message's quiet hours: put back until their end
     swept: int = 0
     batches: int = 0
     errors: list[str] = field(default_factory=list)
@@ -45,6 +47,7 @@ class DeliveryStats:
             "sent": self.sent,
             "retried": self.retried,
             "failed": self.failed,
+            "deferred": self.deferred,
             "swept": self.swept,
         }
 
@@ -128,6 +131,26 @@ def _outcomes_without_waiting_for_disk() -> Iterator[None]:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
+def quiet_hours_end(
+    moment: datetime, *, quiet_from: time_of_day | None, quiet_until: time_of_day | None
+) -> datetime | None:
+    """The end of the quiet hours that local time `moment` falls in (21:00–07:00 wraps midnight), or
+    None when it is outside them (equal or missing bounds: no quiet hours)."""
+    if quiet_from is None or quiet_until is None or quiet_from == quiet_until:
+        return None
+    local = timezone.localtime(moment)
+    at, day = local.time(), local.date()
+    if quiet_from < quiet_until:
+        inside = quiet_from <= at < quiet_until
+    else:
+        inside = at >= quiet_from or at < quiet_until
+        if at >= quiet_from:
+            day += timedelta(days=1)
+    if not inside:
+        return None
+    return datetime.combine(day, quiet_until, tzinfo=local.tzinfo)
+
+
 def _record(message: OutboxMessage, token: str, **fields: object) -> None:
     updated = OutboxMessage.objects.filter(pk=message.pk, claim_token=token, status=MessageStatus.SENDING).update(
         lease_until=None, **fields
@@ -136,12 +159,24 @@ def _record(message: OutboxMessage, token: str, **fields: object) -> None:
         logger.warning("outbox message %s: outcome not recorded, the claim was lost", message.pk)
 
 
+def _outside_quiet_hours(message: OutboxMessage, moment: datetime) -> datetime:
+    end = quiet_hours_end(moment, quiet_from=message.quiet_from, quiet_until=message.quiet_until)
+    return end or moment
+
+
 def deliver_claimed(messages: list[OutboxMessage], *, token: str, now: datetime | None, stats: DeliveryStats) -> None:
     """Send each claimed row and record its outcome at once (one short write each: a worker killed
     mid-batch leaves at most the message in flight without its outcome)."""
     with Channels() as channels, _outcomes_without_waiting_for_disk():
         for message in messages:
             moment = now or timezone.now()
+            quiet_end = quiet_hours_end(moment, quiet_from=message.quiet_from, quiet_until=message.quiet_until)
+            if quiet_end is not None:  # not now: at the end of its quiet hours, and this was no attempt
+                _record(
+                    message, token, status=MessageStatus.PENDING, next_attempt_at=quiet_end, attempts=F("attempts") - 1
+                )
+                stats.deferred += 1
+                continue
             try:
                 receipt = channels.send(message)
             except ChannelError as exc:
@@ -151,7 +186,7 @@ def deliver_claimed(messages: list[OutboxMessage], *, token: str, now: datetime 
                         message,
                         token,
                         status=MessageStatus.PENDING,
-                        next_attempt_at=moment + retry_delay(message.attempts),
+                        next_attempt_at=_outside_quiet_hours(message, moment + retry_delay(message.attempts)),
                         last_error=error,
                     )
                     stats.retried += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.mail.backends.smtp import EmailBackend  # noqa: F401 (the backend under test)
@@ -117,6 +117,32 @@ def test_temporary_failures_retry_then_a_permanent_one_is_not_delivered():
     assert outbox_deliver_due(now=now + timedelta(hours=1)).failed == 1
     row.refresh_from_db()
     assert row.status == MessageStatus.FAILED and row.not_delivered
+
+
+def local(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(2027, 6, day, hour, minute, second, tzinfo=timezone.get_default_timezone())  # after "now"
+
+
+def test_a_message_with_quiet_hours_waits_for_their_end_and_is_not_charged_an_attempt():
+    night = {"quiet_from": time(21), "quiet_until": time(7)}
+    (campaign,) = sms(1, event=Event.CAMPAIGN, **night)
+    outbox_enqueue(
+        [OutboxMessage(channel=MessageChannel.SMS, agency_code="AG", recipient="+84901234567", body="required")]
+    )
+    stats = outbox_deliver_due(now=local(10, 22, 30))
+    assert (stats.sent, stats.deferred) == (1, 1)  # the required notice goes at any hour
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.attempts) == (MessageStatus.PENDING, 0)
+    assert campaign.next_attempt_at == local(11, 7)  # the next morning
+    assert [m.text for m in FakeSmsGateway.sent] == ["required"]
+    assert outbox_deliver_due(now=local(11, 7)).sent == 1
+
+
+def test_a_retry_that_would_fall_in_quiet_hours_waits_for_their_end():
+    sms(1, quiet_from=time(21), quiet_until=time(7))
+    FakeSmsGateway.failures.append(SmsError("busy", temporary=True))
+    assert outbox_deliver_due(now=local(10, 20, 59, 59)).retried == 1  # a 10 s backoff would end at 21:00:09
+    assert OutboxMessage.objects.get().next_attempt_at == local(11, 7)
 
 
 def test_the_retries_give_up_after_the_maximum(settings):

@@ -24,6 +24,7 @@ from motcua.core.errors import DomainError
 from motcua.notifications.constants import Event, MessageChannel, MessageStatus
 from motcua.notifications.models import OutboxMessage
 from motcua.notifications.services import outbox_enqueue
+from motcua.notifications.services.delivery import quiet_hours_end
 from motcua.outreach.audience import (
     campaign_audience,
     campaign_message_for,
@@ -206,12 +207,7 @@ def campaign_cancel(*, campaign_id: int, actor: User, now: datetime | None = Non
 
 def in_quiet_hours(moment: datetime, *, quiet_from: time, quiet_until: time) -> bool:
     """Whether local time `moment` falls in the quiet hours (21:00–07:00 wraps midnight; equal bounds: none)."""
-    if quiet_from == quiet_until:
-        return False
-    local = timezone.localtime(moment).time()
-    if quiet_from < quiet_until:
-        return quiet_from <= local < quiet_until
-    return local >= quiet_from or local < quiet_until
+    return quiet_hours_end(moment, quiet_from=quiet_from, quiet_until=quiet_until) is not None
 
 
 def _still_allowed(campaign: Campaign, batch: list[CampaignRecipient]) -> dict[int, str]:
@@ -243,6 +239,8 @@ def _message(campaign: Campaign, recipient: CampaignRecipient, at: datetime, now
         body=body,
         next_attempt_at=at,
         created_at=now,
+        quiet_from=campaign.quiet_from,  # the outbox keeps them for its retries too
+        quiet_until=campaign.quiet_until,
     )
 
 

@@ -96,6 +96,8 @@ def test_nothing_is_queued_in_quiet_hours(world: World):
         not in_quiet_hours(m.next_attempt_at, quiet_from=time(21), quiet_until=time(7))
         for m in OutboxMessage.objects.all()
     )
+    # The outbox keeps the quiet hours, so that its retries respect them too.
+    assert set(OutboxMessage.objects.values_list("quiet_from", "quiet_until")) == {(time(21), time(7))}
 
 
 def test_quiet_hours_wrap_midnight_or_not():

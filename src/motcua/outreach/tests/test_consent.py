@@ -12,6 +12,7 @@ from motcua.dossiers.tests.conftest import office  # noqa: F401  (fixture)
 from motcua.notifications.constants import Event
 from motcua.notifications.models import NotificationPreference, OutboxMessage
 from motcua.notifications.services import DossierNotice, notify_dossier_event
+from motcua.notifications.tests.conftest import seed_default_templates
 from motcua.outreach.constants import ConsentSource, WithdrawalRoute
 from motcua.outreach.models import OutreachConsent
 from motcua.outreach.tests.conftest import account
@@ -93,6 +94,7 @@ def test_campaigns_need_a_verified_address_and_a_refusal_changes_nothing(db):
 
 
 def test_required_notices_still_arrive_with_both_channels_off_but_campaign_ones_do_not(db):
+    seed_default_templates()  # a transactional test run before this one in the process may have flushed them
     user = account(username="off", phone="+84931015119")
     NotificationPreference.objects.create(user=user, by_sms=False, by_email=False)
     notice = {"dossier_code": "X-1", "agency_code": "A", "phone": user.phone, "user_id": user.pk}

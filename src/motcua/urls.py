@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("motcua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("mot-cua/bao-cao/dieu-hanh/", include("motcua.dashboards.urls")),
     path("mot-cua/bao-cao/", include("motcua.reports.urls")),
     path("mot-cua/truyen-thong/", include("motcua.outreach.urls")),
     path("mot-cua/dong-bo-dvcqg/", include("motcua.national_sync.urls")),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("tin-tuc/", include("motcua.news.urls")),
     path("thong-bao/", include("motcua.notifications.urls")),
     path("l/", include("motcua.outreach.link_urls")),  # campaign messages' short links
+    path("minh-bach/", include("motcua.dashboards.public_urls")),
     path("", include("motcua.portal.urls")),
 ]
 

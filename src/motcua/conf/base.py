@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.news",
     "motcua.reports",
+    "motcua.dashboards",
     "motcua.alerts",
     "motcua.national_sync",
     "motcua.outreach",

@@ -28,6 +28,7 @@ from motcua.core.errors import DomainError
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 SATURDAY, SUNDAY = 5, 6
+UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 class CalendarRangeError(DomainError):
@@ -121,6 +122,21 @@ class WorkCalendarSnapshot:
         self._is_working = bytes(is_working)
         self._cutoff = self.hours.cutoff
         self._close = self.hours.close_of_business
+        # Office hours as (start, end) seconds of the day, for counting working time in O(1).
+        self._segments = tuple(
+            (start.hour * 3600 + start.minute * 60, end.hour * 3600 + end.minute * 60)
+            for start, end in self.hours.segments()
+        )
+        self._day_seconds = sum(max(end - start, 0) for start, end in self._segments)
+        # The zone's offset when it never changes over the range (Asia/Ho_Chi_Minh: UTC+7 since 1975),
+        # so that a Unix time is placed on the calendar with integer arithmetic alone.
+        offsets = {
+            datetime(year, month, 1, tzinfo=tz).utcoffset()
+            for year in range(first_day.year, last_day.year + 1)
+            for month in (1, 7)
+        }
+        offset = offsets.pop() if len(offsets) == 1 else None
+        self._fixed_offset = int(offset.total_seconds()) if offset is not None else None
 
     # --- days ----------------------------------------------------------------------------
     def _compute_is_working(self, day: date) -> bool:
@@ -257,6 +273,41 @@ class WorkCalendarSnapshot:
         if unit == "calendar_days":
             return self.due_after_calendar_days(received_at, int(amount))
         raise DomainError(f"Unknown unit {unit!r}.", code="unknown-unit")
+
+    # --- working time between two moments -----------------------------------------------
+    @property
+    def hours_per_day(self) -> float:
+        """Office hours in one working day (8 with the default hours)."""
+        return self._day_seconds / 3600
+
+    def working_seconds_before(self, moment: datetime) -> int:
+        """Office seconds from the start of the calendar's range to `moment` (two look-ups)."""
+        local = self._local(moment)
+        return self._worked_until(local.toordinal(), local.hour * 3600 + local.minute * 60 + local.second)
+
+    def working_seconds_before_timestamp(self, timestamp: int) -> int:
+        """`working_seconds_before` of a Unix time (seconds since 1970 UTC), in integers only when
+        the zone's offset is fixed: for many moments read from the database as numbers."""
+        if self._fixed_offset is None:
+            return self.working_seconds_before(datetime.fromtimestamp(timestamp, self.tz))
+        local = timestamp + self._fixed_offset
+        return self._worked_until(local // 86400 + UNIX_EPOCH_ORDINAL, local % 86400)
+
+    def _worked_until(self, day_ordinal: int, second_of_day: int) -> int:
+        offset = self._offset(day_ordinal)
+        done = self._working_before[offset] * self._day_seconds
+        if self._is_working[offset]:
+            for start, end in self._segments:
+                if second_of_day > start and end > start:
+                    done += min(second_of_day, end) - start
+        return done
+
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """Office hours between two moments: working days only, lunch break and nights left out
+        (0 when `end` is not after `start`). Constant time, whatever the distance."""
+        if end <= start:
+            return 0.0
+        return (self.working_seconds_before(end) - self.working_seconds_before(start)) / 3600
 
     # --- explanation ---------------------------------------------------------------------
     def explain(self, received_at: datetime, amount: float, unit: str = "working_days") -> DueExplanation:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import OFFICIAL_ROLES, Role
 from motcua.accounts.models import User
+from motcua.dashboards.access import DASHBOARD_ROLES
 from motcua.feedback.selectors import READERS
 from motcua.outreach.selectors import OUTREACH_ROLES
 from motcua.reports.access import REPORT_ROLES
@@ -29,6 +30,7 @@ MENU = [
     ("desk:register", _("Register"), DESK_AND_LEADERS, "register"),
     ("desk:feedback", _("Feedback and petitions"), frozenset(READERS), "feedback"),
     ("desk:ratings", _("Ratings"), frozenset(READERS), "ratings"),
+    ("dashboards:home", _("Leaders' dashboard"), DASHBOARD_ROLES, "dashboards"),
     ("reports:period", _("Reports"), REPORT_ROLES, "reports"),
     ("national_sync:reconciliation", _("National portal sync"), REPORT_ROLES, "national_sync"),
     ("outreach:home", _("Outreach"), OUTREACH_ROLES, "outreach"),

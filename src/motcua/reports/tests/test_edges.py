@@ -88,7 +88,7 @@ def test_page_shows_the_form_and_each_number_links_to_its_dossiers(ledger):
     listing = client.get(link.group(1).replace("&amp;", "&"))
     assert listing.status_code == 200
     assert "CO2" in listing.content.decode() and "N10" in listing.content.decode()
-    assert "N4" not in listing.content.decode()
+    assert "N4<" not in listing.content.decode()  # the code as a cell ends (a CSRF token may hold "N4")
 
 
 def test_page_rows_link_to_their_own_dossiers(ledger):

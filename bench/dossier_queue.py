@@ -253,6 +253,24 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def with_other_columns(sql: str, params: dict[str, Any]) -> str:
+    """`sql`, an INSERT INTO dossiers_dossier that names its columns before SELECT and ends both lists
+    with `{other_columns}` and `{other_values}`, completed with the columns it does not name (added
+    since): NULL where allowed, else the field's default (put into `params`). Shared by the benches
+    that generate dossiers in SQL (reports_scale.py)."""
+    from django.db import connection
+
+    from motcua.dossiers.models import Dossier
+
+    named = set(re.findall(r"[a-z_]+", sql.split("SELECT", 1)[0]))
+    other = [f for f in Dossier._meta.concrete_fields if f.column not in named and f.column != "id" and not f.null]
+    for i, field in enumerate(other):
+        params[f"other_{i}"] = field.get_db_prep_save(field.get_default(), connection)
+    return sql.replace("{other_columns}", "".join(f", {f.column}" for f in other)).replace(
+        "{other_values}", "".join(f", %(other_{i})s" for i in range(len(other)))
+    )
+
+
 def generate(count: int) -> None:
     from django.db import connection
 
@@ -299,14 +317,7 @@ def generate(count: int) -> None:
         "citizen2": user("citizen2"),
     }
     has_stage = any(f.name == "stage" for f in Dossier._meta.get_fields())
-    # Columns this script does not name (added since): NULL where allowed, else the field's default.
-    named = set(re.findall(r"[a-z_]+", DOSSIERS.split("SELECT", 1)[0]))
-    other = [f for f in Dossier._meta.concrete_fields if f.column not in named and f.column != "id" and not f.null]
-    for i, field in enumerate(other):
-        params[f"other_{i}"] = field.get_db_prep_save(field.get_default(), connection)
-    dossiers = DOSSIERS.replace("{other_columns}", "".join(f", {f.column}" for f in other)).replace(
-        "{other_values}", "".join(f", %(other_{i})s" for i in range(len(other)))
-    )
+    dossiers = with_other_columns(DOSSIERS, params)
     with connection.cursor() as cursor:
         # The rows are consistent by construction: skip the per-row foreign-key triggers while loading.
         cursor.execute("SET session_replication_role = replica")

@@ -76,7 +76,7 @@ def _index_total(agency: Agency, period: Period) -> dict[str, Any]:
     )
     total: Any = cache.get(key)
     if not isinstance(total, dict):
-        total = index766(Scope(agency), period.start, period.end)["total"]
+        total = index766(Scope(agency), period.start, period.end, with_forecast=False)["total"]
         cache.set(key, total, INDEX_CACHE_SECONDS)
     return total
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import id_number_validator, tax_code_validator
@@ -277,6 +278,31 @@ class Dossier(models.Model):
                 fields=["id"],
                 include=["competent_agency", "receiving_agency", "processing_unit", "owner", "status"],
                 name="dossier_scope",
+            ),
+            # The period report (reports/period.py): an agency's dossiers not ended before S (the end
+            # as the report computes it, NULL while open) and received before E, as two ranges.
+            models.Index(
+                "competent_agency",
+                Coalesce("processed_at", "returned_at", "ended_at"),
+                "received_at",
+                name="dossier_report_span",
+            ),
+            # The dossiers overdue at a moment E (reports/period.py, Conditions.overdue_hint): the open
+            # ones due before E, and the late ones (ended after their due date) that end from E on.
+            models.Index(
+                fields=["due_at"],
+                include=["competent_agency", "received_at", "processed_at", "returned_at", "ended_at", "id"],
+                condition=models.Q(processed_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True),
+                name="dossier_open_due",
+            ),
+            models.Index(
+                Coalesce("processed_at", "returned_at", "ended_at"),
+                "due_at",
+                "competent_agency",
+                condition=models.Q(
+                    GreaterThan(Coalesce("processed_at", "returned_at", "ended_at"), models.F("due_at"))
+                ),
+                name="dossier_late_end",
             ),
         ]
 

@@ -51,21 +51,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
@@ -83,11 +90,11 @@ from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, Draft
 from motcua.feedback.constants import UNHAPPY, PaknCategory
 from motcua.feedback.models import ServiceRating
 from motcua.feedback.selectors import pakn_figures
-from motcua.national_sync.selectors import SYNCED
+from motcua.national_sync.models import NationalSync
 from motcua.payments.constants import PaymentMethod, PaymentStatus
 from motcua.payments.models import Payment
 from motcua.reports.models import IndexSetting
-from motcua.reports.period import Scope, agency_tree
+from motcua.reports.period import Scope, agency_tree, without_jit
 from motcua.reports.periods import Period
 
 
@@ -192,15 +199,28 @@ def score(rate: float | None, points: Decimal, threshold: Decimal) -> float | No
 
 
 # --- The dossier conditions -----------------------------------------------------------------------
+#
+# Each dossier indicator's numerator and denominator is a condition, over the dossiers counted
+# (`DossierParts.received`), on a few facts about each dossier (`DossierParts.facts`: ended, on time,
+# has a result file, paid online ...), each fact one condition on `Dossier`. Counting: one query
+# groups the dossiers counted by their facts (each fact computed once per dossier, instead of once
+# per indicator in which it appears) and each number adds the groups where its condition holds
+# (`holds`); listing (`DossierParts.select`): the same facts and the same condition as a filter.
 
 
-def _supplements_more_than_once() -> Exists:
+def _of_each(rows: QuerySet[Any], counted: QuerySet[Any], path: str = "dossier") -> Q:
+    """The dossier has one of `rows` (a related model's, by `path` to the dossier), looked up among
+    the `counted` dossiers only: PostgreSQL then either looks each dossier up by its index or hashes
+    the related rows of the counted dossiers, never of the whole table."""
+    return Q(Exists(rows.filter(**{f"{path}_id": OuterRef("pk"), f"{path}__in": counted})))
+
+
+def _supplements_more_than_once(counted: QuerySet[Any]) -> Q:
     earlier = DossierPause.objects.filter(
         dossier_id=OuterRef("dossier_id"), reason=Action.REQUEST_SUPPLEMENT, pk__lt=OuterRef("pk")
     )
-    return Exists(
-        DossierPause.objects.filter(dossier_id=OuterRef("pk"), reason=Action.REQUEST_SUPPLEMENT).filter(Exists(earlier))
-    )
+    requests = DossierPause.objects.filter(reason=Action.REQUEST_SUPPLEMENT).filter(Exists(earlier))
+    return _of_each(requests, counted)
 
 
 def _paper_result_versions() -> list[int]:
@@ -215,85 +235,171 @@ def _end_at() -> Coalesce:
     return Coalesce("processed_at", "returned_at", "ended_at")
 
 
-def _waiting_at(moment: datetime) -> Q:
+def _waiting_at(moment: datetime, counted: QuerySet[Any]) -> Q:
     """Waiting for the applicant (a supplement or a payment) at `moment`: the clock is paused."""
-    return Q(
-        Exists(
-            DossierPause.objects.filter(dossier_id=OuterRef("pk"), started_at__lt=moment).filter(
-                Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
-            )
-        )
+    pauses = DossierPause.objects.filter(started_at__lt=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
     )
+    return _of_each(pauses, counted)
+
+
+def fact(name: str) -> Q:
+    """The condition "the fact `name` is true of the dossier" (a fact of `DossierParts.facts`)."""
+    return Q(**{name: True})
+
+
+def _flag(condition: Q) -> Case:
+    """A fact as a column: true when `condition` holds, else false (never null)."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _bit(condition: Q, bit: int) -> Case:
+    return Case(When(condition, then=Value(1 << bit)), default=Value(0), output_field=IntegerField())
+
+
+def holds(condition: Q, facts: dict[str, Any]) -> bool:
+    """Whether `condition` (a Q over facts only, as the parts are built) holds for these facts."""
+    children: list[Any] = list(condition.children)
+    found = [holds(c, facts) if isinstance(c, Q) else bool(facts[c[0]]) == c[1] for c in children]
+    result = all(found) if condition.connector == Q.AND else any(found)
+    return not result if condition.negated else result
+
+
+@dataclass(frozen=True)
+class DossierParts:
+    """The dossiers counted, the facts about each, and each indicator's numerator and denominator
+    as a condition on those facts."""
+
+    received: Q
+    facts: dict[str, Q]
+    parts: dict[str, dict[str, Q]]
+
+    def __getitem__(self, code: str) -> dict[str, Q]:
+        return self.parts[code]
+
+    def select(self, dossiers: QuerySet[Dossier], code: str, part: str) -> QuerySet[Dossier]:
+        """The dossiers behind one number: the same facts, the same condition."""
+        flags = {name: _flag(q) for name, q in self.facts.items()}
+        return dossiers.filter(self.received).alias(**flags).filter(self.parts[code][part])
+
+    def groups(self, dossiers: QuerySet[Dossier], *by: str) -> list[dict[str, Any]]:
+        """One query: the dossiers counted, grouped by `by` and their facts (`_facts`: fact i is bit
+        i); in each group the number of dossiers (`_n`) and their summed time from receipt to the
+        end (`_duration`, 2.2)."""
+        bits = [_bit(q, i) for i, q in enumerate(self.facts.values())]
+        facts = reduce(operator.add, bits[1:], bits[0])
+        rows = (
+            dossiers.filter(self.received)
+            .annotate(_facts=facts)
+            .values(*by, "_facts")
+            .annotate(_n=Count("pk"), _duration=Sum(_duration()))
+            .order_by()
+        )
+        with without_jit():  # its cost estimate passes jit_above_cost: compiling took seconds
+            return list(rows)
+
+    def count(self, groups: list[dict[str, Any]], codes: Any = None) -> dict[str, dict[str, Any]]:
+        """Each part's count over `groups` (of `groups()`), and 2.2's summed duration as `_duration`."""
+        chosen = {code: self.parts[code] for code in (codes if codes is not None else self.parts)}
+        counted: dict[str, dict[str, Any]] = {code: {"numerator": 0, "denominator": 0} for code in chosen}
+        total: Any = None
+        memo: dict[int, list[tuple[str, str]]] = {}
+        names = list(self.facts)
+        for group in groups:
+            key = group["_facts"]
+            if key not in memo:
+                facts = {name: bool(key >> i & 1) for i, name in enumerate(names)}
+                memo[key] = [
+                    (code, part) for code, both in chosen.items() for part, q in both.items() if holds(q, facts)
+                ]
+            for code, part in memo[key]:
+                counted[code][part] += group["_n"]
+            if ("2.2", "numerator") in memo[key] and group["_duration"] is not None:
+                total = group["_duration"] if total is None else total + group["_duration"]
+        counted["_duration"] = {"numerator": total, "denominator": None}
+        return counted
 
 
 def dossier_parts(
-    start: datetime, end: datetime, *, judged_at: datetime | None = None, base: Q | None = None
-) -> dict[str, dict[str, Q]]:
+    start: datetime,
+    end: datetime,
+    *,
+    judged_at: datetime | None = None,
+    base: Q | None = None,
+    within: Q | None = None,
+) -> DossierParts:
     """For each dossier indicator, the condition of its numerator and its denominator.
 
     `judged_at` (default `end`): when the dossiers still open are judged (now, for a period not over).
     `base` (default: received in [start, end)): the dossiers counted (the forecast's recent ones).
+    `within` (default: every dossier): the scope's condition, to look the related rows up among
+    the dossiers counted only (the same dossiers are counted and listed without it).
     """
     judged = min(end, judged_at) if judged_at is not None else end
     end_at = _end_at()
     received = base if base is not None else Q(received_at__gte=start, received_at__lt=end)
+    counted = Dossier.objects.filter(received).filter(within or Q()).values("pk")
     ended = Q(IsNull(end_at, False)) & Q(LessThan(end_at, judged))
     no_due = Q(due_at__isnull=True)
-    on_time = (
-        no_due
-        | (ended & Q(LessThanOrEqual(end_at, F("due_at"))))
-        | (~ended & (Q(due_at__gte=judged) | _waiting_at(judged)))
-    ) & ~Q(_supplements_more_than_once())
-    late = received & ~on_time
-    paper = Q(procedure_version_id__in=_paper_result_versions())
-    approved = Q(outcome=Outcome.APPROVED)
-    has_result = Q(Exists(DossierDocument.objects.filter(dossier_id=OuterRef("pk"), kind=DocumentKind.RESULT)))
-    has_files = Q(Exists(DossierDocument.objects.filter(dossier_id=OuterRef("pk"), kind=DocumentKind.SUBMITTED)))
     fee_versions = Fee.objects.filter(amount__gt=0).values("version_id")
-    paid_online = Q(
-        Exists(
-            Payment.objects.filter(dossier_id=OuterRef("pk"), method=PaymentMethod.ONLINE, status=PaymentStatus.PAID)
+    facts: dict[str, Q] = {
+        "ended": ended,
+        "on_time": (
+            no_due
+            | (ended & Q(LessThanOrEqual(end_at, F("due_at"))))
+            | (~ended & (Q(due_at__gte=judged) | _waiting_at(judged, counted)))
         )
-    )
-    unhappy = Q(Exists(ServiceRating.objects.filter(dossier_id=OuterRef("pk"), satisfaction__in=list(UNHAPPY))))
-    reused = Q(Exists(DraftDocument.objects.filter(draft__dossier_id=OuterRef("pk"))))
-    vneid = Q(Exists(ExternalIdentity.objects.filter(user_id=OuterRef("owner_id"))))
-    full_procedures = Q(procedure_version__service_level=ServiceLevel.FULL)
-    return {
-        "1.4": {"numerator": received & SYNCED, "denominator": received},
-        "2.1": {"numerator": received & on_time, "denominator": received},
-        "2.2": {"numerator": received & ended, "denominator": received & ended},
+        & ~_supplements_more_than_once(counted),
+        # Within the time at the period's end whatever happens: due after it (or never).
+        "due_after": no_due | Q(GreaterThanOrEqual(F("due_at"), end)),
+        # national_sync.selectors.SYNCED (a left join to every sync row), looked up as the others.
+        "synced": _of_each(NationalSync.objects.filter(first_acknowledged_at__isnull=False), counted),
+        "full_procedure": Q(procedure_version__service_level=ServiceLevel.FULL),
+        "online": Q(channel=Channel.ONLINE),
+        "online_full": Q(online_level=ServiceLevel.FULL),
+        "fee": Q(procedure_version_id__in=fee_versions),
+        "paid_online": _of_each(
+            Payment.objects.filter(method=PaymentMethod.ONLINE, status=PaymentStatus.PAID), counted
+        ),
+        "paper": Q(procedure_version_id__in=_paper_result_versions()),
+        "approved": Q(outcome=Outcome.APPROVED),
+        "has_result": _of_each(DossierDocument.objects.filter(kind=DocumentKind.RESULT), counted),
+        "has_files": _of_each(DossierDocument.objects.filter(kind=DocumentKind.SUBMITTED), counted),
+        "unhappy": _of_each(ServiceRating.objects.filter(satisfaction__in=list(UNHAPPY)), counted),
+        "reused": _of_each(DraftDocument.objects.all(), counted, "draft__dossier"),
+        "vneid": Q(Exists(ExternalIdentity.objects.filter(user_id=OuterRef("owner_id")))),
+    }
+    every = Q()  # every dossier counted
+    is_ended, on_time, unhappy = fact("ended"), fact("on_time"), fact("unhappy")
+    paper, approved, has_result = fact("paper"), fact("approved"), fact("has_result")
+    full_procedures = fact("full_procedure")
+    parts = {
+        "1.4": {"numerator": fact("synced"), "denominator": every},
+        "2.1": {"numerator": on_time, "denominator": every},
+        "2.2": {"numerator": is_ended, "denominator": is_ended},
         "3.0": {
-            "numerator": received & full_procedures & Q(channel=Channel.ONLINE, online_level=ServiceLevel.FULL),
-            "denominator": received & full_procedures,
+            "numerator": full_procedures & fact("online") & fact("online_full"),
+            "denominator": full_procedures,
         },
-        "3.3": {"numerator": received & Q(channel=Channel.ONLINE), "denominator": received},
-        "3.6": {
-            "numerator": received & Q(procedure_version_id__in=fee_versions) & paid_online,
-            "denominator": received & Q(procedure_version_id__in=fee_versions),
-        },
-        "5.4": {"numerator": received & on_time & ~unhappy, "denominator": received},
-        "4.1": {"numerator": received & paper & approved & has_result, "denominator": received & paper & approved},
-        "4.2": {"numerator": received & has_files & (~(paper & approved) | has_result), "denominator": received},
-        "4.3": {"numerator": received & reused, "denominator": received},
-        "4.5b": {"numerator": received & vneid, "denominator": received},
+        "3.3": {"numerator": fact("online"), "denominator": every},
+        "3.6": {"numerator": fact("fee") & fact("paid_online"), "denominator": fact("fee")},
+        "5.4": {"numerator": on_time & ~unhappy, "denominator": every},
+        "4.1": {"numerator": paper & approved & has_result, "denominator": paper & approved},
+        "4.2": {"numerator": fact("has_files") & (~(paper & approved) | has_result), "denominator": every},
+        "4.3": {"numerator": fact("reused"), "denominator": every},
+        "4.5b": {"numerator": fact("vneid"), "denominator": every},
         # The parts of 5.4, listed on the page.
-        "late": {"numerator": late, "denominator": received},
-        "unhappy": {"numerator": received & unhappy, "denominator": received},
+        "late": {"numerator": ~on_time, "denominator": every},
+        "unhappy": {"numerator": unhappy, "denominator": every},
         # For the forecast: the dossiers an indicator is drawn from (4.1: every paper-result dossier,
         # approved or not yet), those ended, and 2.1's open dossiers by what is already certain.
-        "pool.4.1": {"numerator": received & paper, "denominator": received & paper},
-        "open": {"numerator": received & ~ended, "denominator": received},
-        "open.late": {
-            "numerator": received & ~ended & ~on_time,
-            "denominator": received,
-        },
-        "open.safe": {
-            # Open now, and within the time at the period's end whatever happens: due after it.
-            "numerator": received & ~ended & on_time & (no_due | Q(GreaterThanOrEqual(F("due_at"), end))),
-            "denominator": received,
-        },
+        "pool.4.1": {"numerator": paper, "denominator": paper},
+        "open": {"numerator": ~is_ended, "denominator": every},
+        "open.late": {"numerator": ~is_ended & ~on_time, "denominator": every},
+        # Open now, and within the time at the period's end whatever happens: due after it.
+        "open.safe": {"numerator": ~is_ended & on_time & fact("due_after"), "denominator": every},
     }
+    return DossierParts(received, facts, parts)
 
 
 # --- The catalog conditions -----------------------------------------------------------------------
@@ -341,21 +447,6 @@ FORECAST_METHOD = _(
 )
 
 
-def _aggregates(parts: dict[str, dict[str, Q]], prefix: str = "") -> dict[str, Count]:
-    return {
-        f"{prefix}{code}__{part}": Count("pk", filter=condition)
-        for code, both in parts.items()
-        for part, condition in both.items()
-    }
-
-
-def _counted(values: dict[str, Any], parts: dict[str, dict[str, Q]]) -> dict[str, dict[str, Any]]:
-    return {
-        code: {"numerator": values[f"{code}__numerator"] or 0, "denominator": values[f"{code}__denominator"] or 0}
-        for code in parts
-    }
-
-
 def _duration() -> ExpressionWrapper:
     return ExpressionWrapper(_end_at() - F("received_at"), output_field=DurationField())
 
@@ -382,7 +473,9 @@ def _agency_figures(scope: Scope, period: Period, dossiers: QuerySet[Dossier], n
     versions = list(_versions_in_force(agency_ids, period.end).prefetch_related("documents"))
     online = [v for v in versions if v.service_level in (ServiceLevel.PARTIAL, ServiceLevel.FULL)]
     used = set(
-        dossiers.filter(received_at__gte=s, received_at__lt=e).values_list("procedure_version__procedure_id", flat=True)
+        dossiers.filter(received_at__gte=s, received_at__lt=e)
+        .values_list("procedure_version__procedure_id", flat=True)
+        .distinct()
     )
     figures["1.3"] = {"numerator": sum(1 for v in versions if version_complete(v)), "denominator": len(versions)}
     figures["3.1"] = {"numerator": len(online), "denominator": len(versions)}
@@ -440,10 +533,15 @@ def _entry(code: str, figures: dict[str, dict[str, Any]], points_max: Decimal, t
     return entry
 
 
-def _assemble(figures: dict[str, dict[str, Any]], *, division: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _assemble(
+    figures: dict[str, dict[str, Any]],
+    *,
+    division: bool,
+    settings: dict[str, tuple[Decimal, Decimal]] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The groups and the total of the index from the figures of every indicator."""
     figures["1.4"]["rate"] = rate_of(figures["1.4"]["numerator"], figures["1.4"]["denominator"])
-    settings = settings_of()
+    settings = settings if settings is not None else settings_of()
     groups: list[dict[str, Any]] = []
     for group_code, group_name in GROUPS:
         indicators = []
@@ -473,10 +571,10 @@ def _assemble(figures: dict[str, dict[str, Any]], *, division: bool) -> tuple[li
     return groups, total
 
 
-def _dossier_figures(dossiers: QuerySet[Dossier], parts: dict[str, dict[str, Q]]) -> dict[str, dict[str, Any]]:
-    values = dossiers.aggregate(**_aggregates(parts), _duration=Sum(_duration(), filter=parts["2.2"]["numerator"]))
-    figures = _counted(values, parts)
-    _average_days(figures, values["_duration"])
+def _dossier_figures(parts: DossierParts, groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The figures of the dossier indicators (the forecast's parts included) over `groups`."""
+    figures = parts.count(groups)
+    _average_days(figures, figures.pop("_duration")["numerator"])
     return figures
 
 
@@ -487,18 +585,20 @@ def _judged_at(period: Period, now: datetime | None) -> tuple[datetime, bool]:
     return min(end, moment), moment >= end
 
 
-def index766(scope: Scope, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
+def index766(
+    scope: Scope, start: date, end: date, *, now: datetime | None = None, with_forecast: bool = True
+) -> dict[str, Any]:
     """The index of CONTRACT.md §6 for `scope` (its agency, with the agencies under it when
     `scope.subordinates`, narrowed to `scope.division`) and the dates [start, end]; with `forecast`
-    for a period not over (None otherwise)."""
+    for a period not over (None otherwise, or when not `with_forecast`)."""
     if scope.agency is None:
         raise DomainError(gettext("Choose an agency."), code="invalid", fields={"agency": [gettext("Required.")]})
     period = Period(start, end)
     s, e = period.bounds
     judged, over = _judged_at(period, now)
-    parts = dossier_parts(s, e, judged_at=judged)
-    dossiers = Dossier.objects.filter(scope.condition()).order_by()
-    figures = _dossier_figures(dossiers, parts)
+    parts = dossier_parts(s, e, judged_at=judged, within=scope.condition())
+    grouped = parts.groups(Dossier.objects.filter(scope.condition()).order_by())
+    figures = _dossier_figures(parts, grouped)
     agency_dossiers = Dossier.objects.filter(Scope(scope.agency, scope.subordinates).condition()).order_by()
     figures |= _agency_figures(scope, period, agency_dossiers, now)
     narrowed = scope.division is not None or scope.no_division
@@ -521,8 +621,8 @@ def index766(scope: Scope, start: date, end: date, *, now: datetime | None = Non
         "judged_at": judged.isoformat(),
         "forecast": None,
     }
-    if not over and judged > s:
-        index["forecast"] = forecast(scope, parts, figures, index, now=judged)
+    if with_forecast and not over and judged > s:
+        index["forecast"] = forecast(scope, parts, grouped, figures, index, now=judged)
     return index
 
 
@@ -535,9 +635,9 @@ def _recent_rates(scope: Scope, now: datetime) -> dict[str, dict[str, float | No
     since = now - timedelta(days=FORECAST_WINDOW_DAYS)
     end_at = _end_at()
     ended = Q(received_at__isnull=False) & Q(GreaterThanOrEqual(end_at, since)) & Q(LessThan(end_at, now))
-    parts = dossier_parts(since, now, judged_at=now, base=ended)
-    values = Dossier.objects.filter(scope.condition()).order_by().aggregate(**_aggregates(parts))
-    counted = _counted(values, parts)
+    parts = dossier_parts(since, now, judged_at=now, base=ended, within=scope.condition())
+    codes = ("2.1", "unhappy", "pool.4.1", *FORECAST_BY_RECENT)
+    counted = parts.count(parts.groups(Dossier.objects.filter(scope.condition()).order_by()), codes)
     rates: dict[str, dict[str, float | None]] = {}
     for code in ("2.1", "unhappy", *FORECAST_BY_RECENT):
         pool = counted["pool.4.1" if code == "4.1" else code]["denominator"]
@@ -550,15 +650,16 @@ def _recent_rates(scope: Scope, now: datetime) -> dict[str, dict[str, float | No
 
 def forecast(
     scope: Scope,
-    parts: dict[str, dict[str, Q]],
+    parts: DossierParts,
+    groups: list[dict[str, Any]],
     figures: dict[str, dict[str, Any]],
     index: dict[str, Any],
     *,
     now: datetime,
 ) -> dict[str, Any]:
     """Each dossier indicator at the end of the period (FORECAST_METHOD), with its points; `total`
-    is the index's total with the forecast points in place of the actual ones."""
-    dossiers = Dossier.objects.filter(scope.condition()).order_by()
+    is the index's total with the forecast points in place of the actual ones. `groups`: the
+    dossiers of the index grouped by their facts (`DossierParts.groups`)."""
     opened = parts["open"]["numerator"]
     split: dict[str, dict[str, Q]] = {}
     for code in ("2.1", "5.4", "unhappy", *FORECAST_BY_RECENT):
@@ -570,7 +671,7 @@ def forecast(
     split["open.3.6"] = {"numerator": parts["3.6"]["denominator"] & opened, "denominator": opened}
     for code in ("open", "open.late", "open.safe"):
         split[code] = parts[code]
-    counted = _counted(dossiers.aggregate(**_aggregates(split)), split)
+    counted = DossierParts(parts.received, parts.facts, split).count(groups)
     recent = _recent_rates(scope, now)
     settings = settings_of()
     actual = {i["code"]: i for g in index["groups"] for i in g["indicators"]}
@@ -656,15 +757,13 @@ def index766_by_division(scope: Scope, start: date, end: date, *, now: datetime 
     period = Period(start, end)
     s, e = period.bounds
     judged, _over = _judged_at(period, now)
-    parts = dossier_parts(s, e, judged_at=judged)
-    dossiers = Dossier.objects.filter(Scope(scope.agency, scope.subordinates).condition()).order_by()
+    whole = Scope(scope.agency, scope.subordinates).condition()
+    parts = dossier_parts(s, e, judged_at=judged, within=whole)
+    dossiers = Dossier.objects.filter(whole).order_by()
     agency_figures = _agency_figures(scope, period, dossiers, now)
-    grouped: dict[int | None, dict[str, Any]] = {
-        row["processing_unit_id"]: dict(row)
-        for row in dossiers.values("processing_unit_id").annotate(
-            **_aggregates(parts), _duration=Sum(_duration(), filter=parts["2.2"]["numerator"])
-        )
-    }
+    grouped: dict[int | None, list[dict[str, Any]]] = {}
+    for row in parts.groups(dossiers, "processing_unit_id"):
+        grouped.setdefault(row["processing_unit_id"], []).append(row)
     units = list(
         Unit.objects.filter(agency_id__in=_agency_ids(scope))
         .filter(Q(kind=UnitKind.DIVISION, is_active=True) | Q(pk__in=[k for k in grouped if k is not None]))
@@ -672,16 +771,14 @@ def index766_by_division(scope: Scope, start: date, end: date, *, now: datetime 
         .order_by("agency__code", "code")
     )
     rows: list[dict[str, Any]] = []
-    empty: dict[str, Any] = dict.fromkeys(_aggregates(parts), 0) | {"_duration": None}
+    settings = settings_of()
     keyed: list[tuple[Any, dict[str, str]]] = [(u.pk, {"code": u.code, "name": u.name}) for u in units]
     if None in grouped:
         keyed.append((None, {"code": "none", "name": gettext("Not yet with a division")}))
     for key, named in keyed:
-        values = grouped.get(key, empty)
-        figures = _counted(values, parts)
-        _average_days(figures, values["_duration"])
+        figures = _dossier_figures(parts, grouped.get(key, []))
         figures |= agency_figures
-        groups, total = _assemble(figures, division=True)
+        groups, total = _assemble(figures, division=True, settings=settings)
         indicators = {i["code"]: i for g in groups for i in g["indicators"] if i["level"] == "division"}
         rows.append({"division": named, "total": total, "indicators": indicators})
     return rows
@@ -699,9 +796,9 @@ def index_dossiers(
             gettext("This number has no list of dossiers."), code="invalid", fields={"indicator": [gettext("Unknown.")]}
         )
     period = Period(start, end)
-    condition = dossier_parts(*period.bounds)[code][part]
     qs = base if base is not None else Dossier.objects.all()
-    return qs.filter(scope.condition()).filter(condition)
+    within = scope.condition()
+    return dossier_parts(*period.bounds, within=within).select(qs.filter(within), code, part)
 
 
 INDEX_CSV_COLUMNS = (

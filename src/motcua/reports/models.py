@@ -114,3 +114,41 @@ class IndexSetting(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DailyCounts(models.Model):
+    """What happened on one local day to an agency's dossiers, for the days the rollup covers
+    (`RollupMark`, reports/rollup.py): received (by channel and online level) and ended (withdrawn,
+    or resolved early, on time or late against the original due date). The period report and the
+    online rate per year sum these rows instead of counting millions of dossiers, and count the
+    dossiers of the days after (today). Never edited by hand; `manage.py refresh_report_rollups`."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    in_person = models.PositiveIntegerField(default=0)
+    postal = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    online_partial = models.PositiveIntegerField(default=0)
+    online_full = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)  # of the received dossiers, withdrawn ones included
+    withdrawn = models.PositiveIntegerField(default=0)
+    early = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="daily_counts_agency_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.received} received, {self.ended} ended"
+
+
+class RollupMark(models.Model):
+    """How far a rollup reaches: it covers every day before `through`."""
+
+    name = models.CharField(max_length=40, unique=True)
+    through = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.name} < {self.through}"

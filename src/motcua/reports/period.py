@@ -1,8 +1,11 @@
 """The period report (CONTRACT.md §5; Biểu 06/VPCP/KSTT, DOMAIN.md §9), counted by the database.
 
-Every number is a conditional count over the dossiers of the scope (`COUNTS`): one query for the
-totals, one per grouping. The same conditions select the dossiers behind any number
-(`period_dossiers`), so that a number and its list cannot disagree.
+Every number is a conditional count over the dossiers of the scope (`Conditions`): one query for
+the totals, one per grouping (by year or month: one UNION ALL of a count per piece). The same
+conditions select the dossiers behind any number (`period_dossiers`), so that a number and its
+list cannot disagree. For an agency's (or a city's) report judged by the original due date, the
+days that have ended are summed from the daily rollup instead (rollup.py), which gives the same
+numbers (tests/test_rollup.py); the lists still come from the dossiers.
 
 Definitions, for a period [S, E) in local time (periods.Period.bounds):
 
@@ -30,12 +33,14 @@ today's due date; a due date recomputed after a supplement provided after E is t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
 from django.utils import timezone
@@ -49,6 +54,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.constants import Outcome
 from motcua.dossiers.models import Dossier, DossierPause
 from motcua.reports.periods import Period, period_label, split
+from motcua.reports.rollup import period_values, rollup_through
 
 GROUPS = ("year", "month", "field", "procedure", "division")
 TIME_GROUPS = ("year", "month")
@@ -129,6 +135,16 @@ class Scope:
             q &= Q(procedure_version__procedure_id=self.procedure.pk)
         return q
 
+    def agency_ids(self) -> list[int]:
+        assert self.agency is not None
+        return agency_tree(self.agency) if self.subordinates else [self.agency.pk]
+
+    def rolled_up(self) -> bool:
+        """Whether the daily rollup can count this scope: an agency (with those under it or not), not
+        narrowed to a division, a field or a procedure."""
+        narrowed = self.division or self.field or self.procedure or self.no_division
+        return self.agency is not None and not narrowed
+
     def as_dict(self) -> dict[str, Any]:
         def named(obj: Any, name: str) -> dict[str, Any] | None:
             return None if obj is None else {"code": obj.code, "name": name}
@@ -166,6 +182,25 @@ def procedure_name(procedure: Procedure) -> str:
     return version.name if version else procedure.code
 
 
+def end_of_dossier() -> Coalesce:
+    """When a dossier ended: processed, else returned, else stopped, withdrawn or refused."""
+    return Coalesce("processed_at", "returned_at", "ended_at")
+
+
+def resolution_classes(judge_by_extended_date: bool = False) -> dict[str, Q]:
+    """Early, on time, late: how an ended dossier's end compares with its due date (any period)."""
+    zone = timezone.get_default_timezone()
+    end_at = end_of_dossier()
+    due: Any = Coalesce("extended_due_at", "due_at") if judge_by_extended_date else F("due_at")
+    end_day, due_day = TruncDate(end_at, tzinfo=zone), TruncDate(due, tzinfo=zone)
+    no_due = Q(IsNull(due, True))
+    return {
+        "early": ~no_due & Q(LessThan(end_day, due_day)),
+        "on_time": no_due | (Q(GreaterThanOrEqual(end_day, due_day)) & Q(LessThanOrEqual(end_at, due))),
+        "late": ~no_due & Q(GreaterThan(end_at, due)),
+    }
+
+
 @dataclass
 class Conditions:
     """The filter of each number for the period [start, end): plain expressions (no annotations), so
@@ -176,19 +211,20 @@ class Conditions:
     judge_by_extended_date: bool = False
     q: dict[str, Q] = field(default_factory=dict)
     relevant: Q = field(default_factory=Q)
+    overdue_hints: tuple[Q, ...] = (Q(),)
 
     def __post_init__(self) -> None:
         s, e = self.start, self.end
-        zone = timezone.get_default_timezone()
-        end_at = Coalesce("processed_at", "returned_at", "ended_at")
+        end_at = end_of_dossier()
         due: Any = Coalesce("extended_due_at", "due_at") if self.judge_by_extended_date else F("due_at")
-        end_day, due_day = TruncDate(end_at, tzinfo=zone), TruncDate(due, tzinfo=zone)
+        classes = resolution_classes(self.judge_by_extended_date)
         no_end, no_due = Q(IsNull(end_at, True)), Q(IsNull(due, True))
         # Spelled out with IS NULL: NOT (NULL < x) is not true in SQL.
         carried = Q(received_at__lt=s) & (no_end | Q(GreaterThanOrEqual(end_at, s)))
         new = Q(received_at__gte=s, received_at__lt=e)
         online = new & Q(channel=Channel.ONLINE)
-        ended_within = Q(received_at__isnull=False) & Q(GreaterThanOrEqual(end_at, s)) & Q(LessThan(end_at, e))
+        # A dossier ends after it was received: what ends before E was received before E.
+        ended_within = Q(received_at__lt=e) & Q(GreaterThanOrEqual(end_at, s)) & Q(LessThan(end_at, e))
         withdrawn = ended_within & Q(outcome=Outcome.WITHDRAWN)
         resolved = ended_within & ~Q(outcome=Outcome.WITHDRAWN)
         pending = Q(received_at__lt=e) & (no_end | Q(GreaterThanOrEqual(end_at, e)))
@@ -209,17 +245,26 @@ class Conditions:
             "received.online_partial": online & Q(online_level=ServiceLevel.PARTIAL),
             "received.online_full": online & Q(online_level=ServiceLevel.FULL),
             "resolved.total": resolved,
-            "resolved.early": resolved & ~no_due & Q(LessThan(end_day, due_day)),
-            "resolved.on_time": resolved
-            & (no_due | (Q(GreaterThanOrEqual(end_day, due_day)) & Q(LessThanOrEqual(end_at, due)))),
-            "resolved.late": resolved & ~no_due & Q(GreaterThan(end_at, due)),
+            "resolved.early": resolved & classes["early"],
+            "resolved.on_time": resolved & classes["on_time"],
+            "resolved.late": resolved & classes["late"],
             "withdrawn": withdrawn,
             "pending.total": pending,
             "pending.within_deadline": pending & (no_due | Q(GreaterThanOrEqual(due, e)) | waiting),
             "pending.overdue": pending & ~no_due & Q(LessThan(due, e)) & ~waiting,
         }
-        # Every dossier one of the numbers counts (narrows the scan; the numbers do not need it).
-        self.relevant = Q(received_at__isnull=False) & (no_end | Q(GreaterThanOrEqual(end_at, s)))
+        # The dossiers overdue at E are the open ones due before E and the late ones that end from E
+        # on (an overdue dossier's end, if any, is after E and so after its due date): two disjoint
+        # parts, each found through a partial index (dossier_open_due, dossier_late_end).
+        # (Judged by the original due date only: a new date could be earlier than the original.)
+        if not self.judge_by_extended_date:
+            self.overdue_hints = (
+                Q(processed_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True, due_at__lt=e),
+                Q(GreaterThan(end_at, F("due_at"))) & Q(GreaterThanOrEqual(end_at, e)) & Q(due_at__lt=e),
+            )
+        # Every dossier one of the numbers counts: received before E and not ended before S (narrows
+        # the scan to a range of the index `dossier_report_span`; the numbers do not need it).
+        self.relevant = Q(received_at__lt=e) & (no_end | Q(GreaterThanOrEqual(end_at, s)))
 
 
 def _aggregates(conditions: Conditions, prefix: str = "") -> dict[str, Count]:
@@ -276,6 +321,21 @@ def check_identities(numbers: dict[str, Any], row: str) -> list[dict[str, Any]]:
     return breaches
 
 
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """Run a report's queries without PostgreSQL's JIT compilation (no-op on SQLite).
+
+    A report query holds up to ~200 conditional counts; its cost estimate passes `jit_above_cost`
+    and compiling those expressions takes seconds (16 s for a year by month of 20,000 dossiers,
+    whose counting takes 40 ms), more than JIT ever saves here (bench/README.md §5)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def _base(scope: Scope, conditions: Conditions) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope.condition()).filter(conditions.relevant).order_by()
 
@@ -299,16 +359,18 @@ def period_report(
     s, e = period.bounds
     conditions = Conditions(s, e, judge_by_extended_date)
     rows: list[dict[str, Any]] = []
+    # The daily rollup counts a whole agency's days that have ended (rollup.py); else the dossiers.
+    rolled_up = scope.rolled_up() and group_by in (None, *TIME_GROUPS) and not judge_by_extended_date
+    through = rollup_through() if rolled_up else None
     if group_by in TIME_GROUPS:
         assert group_by is not None
         pieces = list(split(period, group_by, cut_off=cut_off))
-        aggregates: dict[str, Count] = _aggregates(conditions, "t__")
-        for i, piece in enumerate(pieces):
-            aggregates |= _aggregates(Conditions(*piece.bounds, judge_by_extended_date), f"p{i}__")
-        # One query for the whole period and every piece of it.
-        values = _base(scope, conditions).aggregate(**aggregates)
-        total = _numbers(values, "t__")
-        for i, piece in enumerate(pieces):
+        if through is not None:
+            whole, *parts = period_values(scope.agency_ids(), [(s, e)] + [p.bounds for p in pieces], through)
+        else:
+            whole, parts = _time_values(scope, conditions, pieces, judge_by_extended_date)
+        total = _numbers(whole)
+        for piece, values in zip(pieces, parts, strict=True):
             rows.append(
                 {
                     "group": {
@@ -317,13 +379,16 @@ def period_report(
                         "name": period_label(piece, group_by, cut_off=cut_off),
                     },
                     "period": piece.as_dict(),
-                    **_numbers(values, f"p{i}__"),
+                    **_numbers(values),
                 }
             )
+    elif through is not None:
+        total = _numbers(period_values(scope.agency_ids(), [(s, e)], through)[0])
     else:
-        total = _numbers(_base(scope, conditions).aggregate(**_aggregates(conditions)))
-        if group_by is not None:
-            rows = _group_rows(scope, conditions, group_by)
+        with without_jit():
+            total = _numbers(_base(scope, conditions).aggregate(**_aggregates(conditions)))
+            if group_by is not None:
+                rows = _group_rows(scope, conditions, group_by)
     breaches = check_identities(total, "total")
     for row in rows:
         breaches += check_identities(row, str(row["group"]["name"]))
@@ -349,6 +414,27 @@ def period_report(
         "rows": rows,
         "breaches": breaches,
     }
+
+
+def _time_values(
+    scope: Scope, conditions: Conditions, pieces: list[Period], judge_by_extended_date: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The counts of the whole period and of each piece of it, in one query: a UNION ALL of one
+    aggregate per piece, each over the dossiers that piece counts (`Conditions.relevant`), so that a
+    dossier is looked at for the few pieces it counts in rather than for all of them."""
+
+    def branch(key: int, piece_conditions: Conditions) -> QuerySet[Any]:
+        return (
+            _base(scope, piece_conditions)
+            .values(piece=Value(key, output_field=IntegerField()))
+            .annotate(**_aggregates(piece_conditions))
+        )
+
+    branches = [branch(-1, conditions)]
+    branches += [branch(i, Conditions(*p.bounds, judge_by_extended_date)) for i, p in enumerate(pieces)]
+    with without_jit():
+        results: dict[int, dict[str, Any]] = {row["piece"]: row for row in branches[0].union(*branches[1:], all=True)}
+    return results[-1], [results[i] for i in range(len(pieces))]
 
 
 GROUP_FIELDS = {

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from motcua.reports.access import (
     scope_params,
 )
 from motcua.reports.coverage import catalog_coverage
+from motcua.reports.dossier_export import dossier_csv
 from motcua.reports.exports import CONTENT_TYPES, EXPORTS, FORM_COLUMNS, FORM_GROUPS, form_lines
 from motcua.reports.index766 import BY_CODE, index766, index766_by_division, index_csv, index_dossiers, index_json
 from motcua.reports.period import COLUMN_LABELS, period_dossiers, period_report
@@ -150,7 +151,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_dossiers(request: HttpRequest) -> HttpResponse:
+def report_dossiers(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The dossiers behind one number of the report, of those the user may see."""
     _reader(request)
     context: dict[str, Any] = {}
@@ -169,6 +170,14 @@ def report_dossiers(request: HttpRequest) -> HttpResponse:
         .select_related("procedure_version", "current_step", "processing_unit")
         .order_by("received_at", "id")
     )
+    if request.GET.get("format") == "csv":  # every dossier of the list, streamed (a city's year: a million)
+        response = StreamingHttpResponse(dossier_csv(dossiers), content_type="text/csv; charset=utf-8")
+        name = (
+            f"ho-so-{req.column.replace('.', '-').replace('+', '-')}-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     params = {**scope_params(req), "column": req.column}
     context.update(

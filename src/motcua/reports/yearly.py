@@ -4,7 +4,8 @@ Per year: dossiers received, received online at the partial level (legacy level 
 level (legacy level 4), and the online rate = (partial + full) / received. Counted from three
 sources, agency by agency and year by year:
 
-- the live dossiers (`dossiers.Dossier`, by their date of receipt);
+- the live dossiers (`dossiers.Dossier`, by their date of receipt), summed from the daily rollup
+  for the days that have ended and counted for the others (rollup.py);
 - the dossiers imported from before the system (`HistoricalDossier`, `import_dossiers`);
 - the totals typed from an old report (`HistoricalTotals`), which *replace* the counted dossiers of
   that agency and year (a year is either counted or entered, never both added up).
@@ -31,7 +32,8 @@ from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.reports.models import HistoricalDossier, HistoricalTotals
-from motcua.reports.period import agency_tree
+from motcua.reports.period import agency_tree, without_jit
+from motcua.reports.rollup import receipts_by_year
 
 # A stated rate may be rounded (to one decimal in the agency's own tables): within this many
 # percentage points of the ratio it agrees with it.
@@ -167,14 +169,12 @@ def online_rate_by_year(
     start = date(first, 1, 1)
     begin = datetime.combine(start, time.min, tzinfo=zone)
     finish = datetime.combine(date(last + 1, 1, 1), time.min, tzinfo=zone)
-    live = _counts(
-        Dossier.objects.filter(competent_agency_id__in=ids, received_at__gte=begin, received_at__lt=finish),
-        "competent_agency_id",
-    )
-    imported = _counts(
-        HistoricalDossier.objects.filter(agency_id__in=ids, received_at__gte=begin, received_at__lt=finish),
-        "agency_id",
-    )
+    with without_jit():
+        live = receipts_by_year(ids, first, last)  # the rollup of the days that ended, and today live
+        imported = _counts(
+            HistoricalDossier.objects.filter(agency_id__in=ids, received_at__gte=begin, received_at__lt=finish),
+            "agency_id",
+        )
     entered = {
         (t.year, t.agency_id): t
         for t in HistoricalTotals.objects.filter(agency_id__in=ids, year__gte=first, year__lte=last).select_related(

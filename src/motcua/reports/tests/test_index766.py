@@ -166,6 +166,23 @@ def test_each_number_lists_its_dossiers(month, code, part, codes):
     assert found == codes
 
 
+def test_every_count_is_the_length_of_its_list(month):
+    """The counts come from one query grouped by each dossier's facts, the lists filter on the same
+    facts: for the agency and for a division, every listable number and its list agree."""
+    from motcua.reports.index766 import LISTABLE
+
+    _split_divisions(month)
+    for scope in (Scope(month.agency), Scope(month.agency, division=month.d2)):
+        index = index766(scope, *MARCH)
+        found = indicators(index) | {code: {"numerator": count} for code, count in index["extra"]["5.4"].items()}
+        for code in LISTABLE:
+            for part in ("numerator", "denominator"):
+                if part not in found[code] or (code, part) == ("2.2", "numerator"):  # 2.2: days, not dossiers
+                    continue
+                listed = index_dossiers(scope, *MARCH, code, part).count()
+                assert listed == found[code][part], (scope.division, code, part)
+
+
 def test_the_generic_scoring_rule():
     assert score(0.9, Decimal("6"), Decimal("0.9")) == 6.0
     assert score(0.45, Decimal("6"), Decimal("0.9")) == 3.0

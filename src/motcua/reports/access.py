@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency, RoleAssignment, Unit, User
 from motcua.catalog.models import Field, Procedure
 from motcua.core.errors import DomainError
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import dossier_scope
 from motcua.reports.period import COLUMNS, GROUPS, Scope, agency_tree
 from motcua.reports.periods import Period, parse_period
 
@@ -180,3 +183,12 @@ def scope_params(request: ReportRequest, **changes: Any) -> dict[str, str]:
     }
     params.update({key: str(value) for key, value in changes.items()})
     return {key: value for key, value in params.items() if value}
+
+
+def report_list_base(user: User) -> QuerySet[Dossier]:
+    """The dossiers a report's list may name: every one of the report's scope (the caller has checked that
+    `user` may read it: a city's report viewer reads the city's numbers, so the lists behind them are whole),
+    each marked `readable` when `user` may open it; the others show their code only, never the applicant."""
+    return Dossier.objects.annotate(
+        readable=ExpressionWrapper(dossier_scope(user).condition(), output_field=BooleanField())
+    )

@@ -68,8 +68,11 @@ def dossier_csv(dossiers: QuerySet[Dossier]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(HEADINGS)
-    for row in dossiers.values_list(*FIELDS).iterator(chunk_size=CHUNK_ROWS):
-        writer.writerow([*row[:8], *(moment(value) for value in row[8:])])
+    readable = "readable" in dossiers.query.annotations  # a report list: names only of what the user may open
+    fields = (*FIELDS, "readable") if readable else FIELDS
+    for row in dossiers.values_list(*fields).iterator(chunk_size=CHUNK_ROWS):
+        name = row[1] if not readable or row[-1] else ""
+        writer.writerow([row[0], name, *row[2:8], *(moment(value) for value in row[8:14])])
         if buffer.tell() >= FLUSH_BYTES:
             yield buffer.getvalue().encode()
             buffer.seek(0)

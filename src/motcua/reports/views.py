@@ -24,6 +24,7 @@ from motcua.reports.access import (
     ReportRequest,
     report_agencies,
     report_agency,
+    report_list_base,
     report_request,
     report_years,
     scope_params,
@@ -164,9 +165,7 @@ def report_dossiers(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     except DomainError as exc:
         return _error_page(request, "reports/dossiers.html", context, exc)
     dossiers = (
-        period_dossiers(
-            req.scope, req.period.start, req.period.end, req.column, base=dossiers_visible_to(_user(request))
-        )
+        period_dossiers(req.scope, req.period.start, req.period.end, req.column, base=report_list_base(_user(request)))
         .select_related("procedure_version", "current_step", "processing_unit")
         .order_by("received_at", "id")
     )
@@ -364,7 +363,7 @@ def index_dossiers_page(request: HttpRequest) -> HttpResponse:
         req = report_request(_user(request), request.GET)
         code, part = request.GET.get("indicator", ""), request.GET.get("part", "")
         dossiers = index_dossiers(
-            req.scope, req.period.start, req.period.end, code, part, base=dossiers_visible_to(_user(request))
+            req.scope, req.period.start, req.period.end, code, part, base=report_list_base(_user(request))
         )
     except ReportForbidden as exc:
         raise PermissionDenied from exc
@@ -451,8 +450,9 @@ def tt01_dossiers_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from exc
     except DomainError as exc:
         return _error_page(request, "reports/tt01_dossiers.html", context, exc)
-    visible = set(dossiers_visible_to(_user(request)).filter(pk__in=[d.id for d in items]).values_list("pk", flat=True))
-    page = Paginator([d for d in items if d.id in visible], 25).get_page(request.GET.get("page"))
+    ids = [d.id for d in items]
+    readable = set(dossiers_visible_to(_user(request)).filter(pk__in=ids).values_list("pk", flat=True))
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
     title = ""
     if official is not None:
         user = User.objects.filter(pk=official).only("full_name", "username").first()
@@ -466,6 +466,7 @@ def tt01_dossiers_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "title": title or req.scope.agency.name if req.scope.agency else title,
             "columns": [(code, INDEX_NAMES[code]) for code in ("1", "2", "3", "4", "6", "7")],
+            "readable": readable,  # every scored dossier is listed; those the user may open are links
             "query": urlencode({k: v for k, v in params.items() if v}),
             "back": f"{reverse('reports:tt01')}?{urlencode(scope_params(req))}",
         }

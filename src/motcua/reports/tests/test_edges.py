@@ -186,3 +186,35 @@ def test_page_numbers_equal_the_service_for_every_column(ledger):
     for column, value in flat.items():
         pattern = rf'column={re.escape(column)}(?:&amp;[^"]*)?">{value}</a>'
         assert re.search(pattern, html), column
+
+
+def test_a_city_viewer_lists_every_dossier_a_number_counts_without_the_applicants(ledger):
+    """The city's report viewer reads the numbers of the agencies under the city: the list behind a number is
+    whole (its codes), but the applicants and the dossier pages stay with those who may open them."""
+    from motcua.accounts.constants import Role
+    from motcua.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    city = ledger.agency.__class__.objects.create(code="H13", name="UBND thành phố", kind="provincial_committee")
+    for agency in (ledger.agency, ledger.other_agency):
+        agency.parent = city
+        agency.save()
+    viewer = UserFactory(username="city_viewer", kind="official")
+    RoleAssignmentFactory(user=viewer, role=Role.REPORT_VIEWER, agency=city)
+    query = {**QUERY, "agency": "H13", "subordinates": "1", "column": "received.new"}
+    page = client_for(viewer).get(reverse("reports:dossiers"), query).content.decode()
+    assert "12 hồ sơ" in page  # 11 of the department and X1 of the other agency, received in March
+    assert ">N10<" in page and ">X1<" in page and "Người nộp N" not in page
+    assert "/mot-cua/ho-so/N10/" not in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client_for(viewer).get(reverse("reports:dossiers"), {**query, "format": "csv"}).streaming_content
+                ).decode("utf-8-sig")
+            )
+        )
+    )
+    assert len(rows) == 13 and {row[1] for row in rows[1:]} == {""}
+    # The department's leader, in the same list of their own agency, reads the applicants and opens the pages.
+    own = client_for(ledger.leader).get(reverse("reports:dossiers"), {**QUERY, "column": "received.new"})
+    assert "Người nộp N10" in own.content.decode() and "/mot-cua/ho-so/N10/" in own.content.decode()

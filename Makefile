@@ -52,7 +52,7 @@ check: venv lint
 	MOTCUA_ENV=production MOTCUA_SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ \
 		MOTCUA_ALLOWED_HOSTS=motcua.example.gov.vn DATABASE_URL=postgres://check@127.0.0.1:1/none \
 		MOTCUA_SMS_GATEWAY=http MOTCUA_SMS_URL=https://sms.example.vn/send MOTCUA_PAYMENT_PROVIDERS=gateway \
-		MOTCUA_EMAIL_HOST=smtp.example.vn \
+		MOTCUA_EMAIL_HOST=smtp.example.vn REDIS_URL=redis://127.0.0.1:6379/0 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

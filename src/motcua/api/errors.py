@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 def error_response(code: str, message: str, http_status: int, fields: dict[str, Any] | None = None) -> Response:
@@ -27,7 +30,21 @@ def _flatten(detail: Any) -> Any:
     return [str(detail)]
 
 
+def unavailable_response() -> Response:
+    """503 with the envelope: the database is out of reach for a moment (core.errors.database_unavailable)."""
+    response = error_response(
+        "service-unavailable",
+        _("The service is briefly unavailable. Please try again in a moment."),
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if database_unavailable(exc):
+        logger.warning("database unavailable: %s", exc, exc_info=exc)
+        return unavailable_response()
     if isinstance(exc, DomainError):
         domain = error_response(exc.code, str(exc.message), exc.status, exc.fields)
         current_status = getattr(exc, "current_status", None)

@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from motcua.conf.s3 import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = BASE_DIR / "src" / "motcua"
 
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "motcua.alerts",
     "motcua.national_sync",
     "motcua.outreach",
+    "motcua.backups",
     "motcua.api",
     "motcua.portal",
     "motcua.desk",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
+    "motcua.core.nul.RefuseNulMiddleware",  # PostgreSQL stores no NUL: refused before any view reads it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,8 +133,32 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "motcua.sqlite3"
+
+
+def postgres_database(url: str) -> dict:
+    """One PostgreSQL alias; with MOTCUA_DB_POOL_MAX > 0, a psycopg connection pool per process."""
+    pool_max = int(env("MOTCUA_DB_POOL_MAX", "0"))
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=0 if pool_max else 60, conn_health_checks=True))
+    options = config.setdefault("OPTIONS", {})
+    if pool_max > 0:  # a pool holds its connections itself: CONN_MAX_AGE must be 0
+        options["pool"] = {
+            "min_size": min(int(env("MOTCUA_DB_POOL_MIN", "1")), pool_max),
+            "max_size": pool_max,
+            "timeout": float(env("MOTCUA_DB_POOL_TIMEOUT", "10")),  # then the request fails (PoolTimeout)
+            "max_idle": 300,
+        }
+    if env_bool("MOTCUA_DB_PGBOUNCER"):  # pgbouncer in transaction mode keeps no cursor across transactions
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
 if env("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": postgres_database(env("DATABASE_URL"))}
+    # A streaming-replication standby for the reports' and dashboards' heavy reads (motcua.core.db).
+    if env("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = postgres_database(env("DATABASE_REPLICA_URL"))
+elif env("DATABASE_REPLICA_URL"):
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (PostgreSQL).")
 else:
     DATABASES = {
         "default": {
@@ -147,6 +175,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The alias the report selectors (@reporting_reads) read from; writes always go to "default".
+MOTCUA_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["motcua.core.db.ReplicaRouter"]
 
 # --- Cache (throttling, sessions stay in the database) -------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -202,15 +233,21 @@ STATICFILES_DIRS = [SRC_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
-# MOTCUA_STORAGE: a folder for uploaded documents (default MOTCUA_DATA_DIR/media).
+# MOTCUA_STORAGE: a folder for uploaded files (default MOTCUA_DATA_DIR/media), or s3://bucket[/prefix]
+# with MOTCUA_S3_* (an S3-compatible object store: documents under prefix/private, media under prefix/media).
 _storage = env("MOTCUA_STORAGE")
-if _storage.startswith("s3://"):
-    raise ImproperlyConfigured("MOTCUA_STORAGE=s3://… is not supported yet; give a folder path.")
-MEDIA_ROOT = Path(_storage).resolve() if _storage else DATA_DIR / "media"
+_s3 = _storage.startswith("s3://")
+MEDIA_ROOT = Path(_storage).resolve() if _storage and not _s3 else DATA_DIR / "media"
 # Dossier documents: never under MEDIA_ROOT, never served without a permission check.
 MOTCUA_PRIVATE_DIR = Path(env("MOTCUA_PRIVATE_DIR", str(DATA_DIR / "private"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Dossier documents (motcua.core.storage.document_storage): a private folder or a private bucket.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MOTCUA_PRIVATE_DIR), "base_url": None},
+    },
+    **(s3_storages(_storage, dict(os.environ)) if _s3 else {}),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -226,6 +263,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the CSRF token is read from the form, not from JavaScript
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A signed-in session ends after this long, used or not (OWASP ASVS 3.3.2: 12 hours at level 2).
+SESSION_COOKIE_AGE = int(env("MOTCUA_SESSION_SECONDS", str(12 * 3600)))
+# Reverse proxies in front of the web server that append the client's address to X-Forwarded-For.
+# 0 (the default unless MOTCUA_BEHIND_PROXY): the header is ignored, since any client can send it;
+# rate limits and sign-in lockouts count by the connection's address (motcua/core/clients.py).
+MOTCUA_PROXY_COUNT = int(env("MOTCUA_PROXY_COUNT", "1" if env_bool("MOTCUA_BEHIND_PROXY") else "0"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -239,7 +284,7 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if env_bool("MOTCUA_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -248,7 +293,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "motcua.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "motcua.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -262,6 +307,8 @@ REST_FRAMEWORK = {
         "lookup": env("MOTCUA_THROTTLE_LOOKUP", "30/min"),
     },
     "EXCEPTION_HANDLER": "motcua.api.errors.exception_handler",
+    # Throttles take the client's address as motcua/core/clients.py does (never a spoofed X-Forwarded-For).
+    "NUM_PROXIES": MOTCUA_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -322,6 +369,11 @@ MOTCUA_SUPPLEMENTS_PER_STAGE = int(env("MOTCUA_SUPPLEMENTS_PER_STAGE", "1"))
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER = int(env("MOTCUA_UPLOAD_MAX_FILES_PER_DOSSIER", "40"))
 MOTCUA_STORE_MAX_FILES = int(env("MOTCUA_STORE_MAX_FILES", "200"))  # per applicant's document store
+# The daily cleanup removes stored files that no row references once they are this old (an upload in
+# flight has written its file but not yet committed its row).
+MOTCUA_ORPHAN_FILE_GRACE_HOURS = float(env("MOTCUA_ORPHAN_FILE_GRACE_HOURS", "24"))
+if MOTCUA_ORPHAN_FILE_GRACE_HOURS < 0:
+    raise ImproperlyConfigured("MOTCUA_ORPHAN_FILE_GRACE_HOURS must be 0 or more.")
 
 # --- Messages --------------------------------------------------------------------------------
 # E-mail: SMTP when MOTCUA_EMAIL_HOST is set; otherwise files under var/mail/ that a developer reads.

@@ -25,3 +25,13 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "auth_token": "10/min", "lookup": "30/min"},
 }
+
+# A read-replica alias as a test mirror of "default" (same database, its own connection), so that the
+# router's tests can turn reporting reads to it (override MOTCUA_REPORTS_DATABASE); off by default, so
+# every other test reads and writes one database whatever DATABASE_REPLICA_URL says.
+DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}  # noqa: F405
+MOTCUA_REPORTS_DATABASE = "default"
+
+# Tests travel in time across days (time_machine) within one signed-in session: the 12-hour session
+# of the real settings would end in the middle of them. Its own tests set it back.
+SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from motcua.accounts.models import Agency
+from motcua.core.db import reporting_reads
 from motcua.dashboards.workload import FIGURES, Workload
 from motcua.dossiers.models import Dossier
 from motcua.reports.period import Conditions
@@ -58,6 +59,7 @@ def _key(column: str) -> str:
     return "m_" + column.replace(".", "__")
 
 
+@reporting_reads
 def agency_table(agencies: list[Agency] | tuple[Agency, ...], *, now: datetime | None = None) -> AgencyTable:
     """The lines of `agencies` (in their order) and their total."""
     now = now or timezone.now()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Agency, Unit
 from motcua.catalog.constants import StepActor
+from motcua.core.db import reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dashboards.access import DashboardScope
 from motcua.dashboards.workload import OPEN
@@ -224,6 +225,7 @@ def _open_rows(scope: DashboardScope) -> Any:
     return ((actor, unit, agency, start, None, due, result) for actor, unit, agency, start, due, result in rows)
 
 
+@reporting_reads
 def step_report(scope: DashboardScope, period: Period, *, now: datetime | None = None) -> StepReport:
     """The time of the steps handed over in `period`, and of the steps open now (two queries)."""
     now = now or timezone.now()
@@ -247,7 +249,7 @@ def step_rows(scope: DashboardScope, kind: str, params: dict[str, Any], period: 
         text = str(params.get(name) or "")
         if not text:
             return None
-        if not text.isdigit():
+        if not text.isdecimal() or len(text) > 12:
             raise DomainError(_("Some values are not valid: see the fields."), code="invalid", fields={name: []})
         return int(text)
 

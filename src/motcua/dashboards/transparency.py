@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from motcua.accounts.models import Agency
+from motcua.core.db import reporting_reads
 from motcua.core.errors import NotFoundError
 from motcua.reports.index766 import index766
 from motcua.reports.period import Scope, period_report
@@ -104,6 +105,7 @@ def _from_first_figure(years: list[PublicYear]) -> tuple[PublicYear, ...]:
     return tuple(years)
 
 
+@reporting_reads
 def transparency_figures(code: str, *, today: date | None = None) -> PublicFigures:
     """The figures of the active agency `code` (NotFoundError for another code), cached."""
     today = today or timezone.localdate()

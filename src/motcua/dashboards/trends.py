@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
+from motcua.core.db import reporting_reads
 from motcua.dashboards.access import DashboardScope
 from motcua.dossiers.models import Dossier
 from motcua.reports.period import Conditions
@@ -61,6 +62,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None  # as reports.period._rate
 
 
+@reporting_reads
 def monthly_trend(scope: DashboardScope, *, today: date | None = None) -> list[MonthRow]:
     """The last 12 months of the period report for `scope`, one row a month (oldest first)."""
     today = today or timezone.localdate()

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Agency, Unit, User
 from motcua.catalog.constants import StepActor
+from motcua.core.db import reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dashboards.access import DashboardScope
 from motcua.dossiers.constants import Status
@@ -161,6 +162,7 @@ def _scoped(scope: DashboardScope, workload: Workload) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope.condition()).filter(workload.q["open"]).order_by()
 
 
+@reporting_reads
 def workload_report(scope: DashboardScope, *, now: datetime | None = None) -> WorkloadReport:
     """Overdue, due soon and waiting now, in all and by division and by official (three queries,
     plus the names of the units and officials that appear)."""
@@ -256,7 +258,7 @@ def _holder_row(
 
 def _int(params: dict[str, Any], name: str) -> int:
     text = str(params.get(name) or "")
-    if not text.isdigit():
+    if not text.isdecimal() or len(text) > 12:
         raise DomainError(
             gettext("Some values are not valid: see the fields."), code="invalid", fields={name: [gettext("Unknown.")]}
         )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import id_number_validator, tax_code_validator
 from motcua.catalog.constants import Channel, ServiceLevel, StepActor
 from motcua.core.addresses import full_address
+from motcua.core.storage import document_storage
 from motcua.dossiers.constants import (
     NATIONAL_CODE,
     Action,
@@ -507,9 +507,10 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last}"
 
 
-def private_storage() -> FileSystemStorage:
-    """Dossier files, outside MEDIA_ROOT (a callable, so that migrations do not record a machine's path)."""
-    return FileSystemStorage(location=settings.MOTCUA_PRIVATE_DIR, base_url=None)
+def private_storage() -> Storage:
+    """Dossier files: STORAGES["documents"], a private folder or bucket (a callable, so that migrations
+    do not record a machine's path)."""
+    return document_storage
 
 
 class DossierDocument(models.Model):

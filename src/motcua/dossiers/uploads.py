@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from unidecode import unidecode
+
+logger = logging.getLogger(__name__)
 
 # The first bytes of each accepted type; the name's extension must agree with them.
 SIGNATURES = {
@@ -79,3 +86,45 @@ def check_upload(file: IO[bytes], *, name: str, size: int, accepted: list[str]) 
 def storage_name(kind: str) -> str:
     """Where a document is kept: a random name, never the applicant's."""
     return f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{kind}"
+
+
+# The name `storage_name` gives: what the orphaned-file cleanup may remove from the documents' storage.
+STORAGE_NAME_PATTERN = re.compile(r"[0-9a-f]{2}/[0-9a-f]{32}\.(?:pdf|jpg|png)")
+
+# The files written inside the innermost `new_files_removed_on_error` block of this thread or task.
+_new_files: ContextVar[list[FieldFile] | None] = ContextVar("motcua_new_files", default=None)
+
+
+@contextmanager
+def new_files_removed_on_error() -> Iterator[None]:
+    """Files written with `save_new_file` inside the block are deleted again if the block raises.
+
+    Put it outside `transaction.atomic` (as the outer decorator): when the block raises, its rows were
+    rolled back, so its files would be referenced by nothing. A file kept by an inner block goes to
+    the outer one, which deletes it too if it fails. A transaction that rolls back later, or a process
+    killed before it commits, still leaves files behind: the daily cleanup (services/orphans.py) takes them.
+    """
+    outer = _new_files.get()
+    mine: list[FieldFile] = []
+    token = _new_files.set(mine)
+    try:
+        yield
+    except BaseException:
+        for file in mine:
+            try:
+                file.storage.delete(str(file.name))
+            except Exception:  # the cleanup job will find it
+                logger.warning("could not remove %s after a failed upload", file.name, exc_info=True)
+        raise
+    finally:
+        _new_files.reset(token)
+    if outer is not None:
+        outer.extend(mine)
+
+
+def save_new_file(file: FieldFile, name: str, content: Any) -> None:
+    """Write `content` as `file` (not saving its row), removed again if the enclosing block fails."""
+    file.save(name, content, save=False)
+    written = _new_files.get()
+    if written is not None:
+        written.append(file)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from motcua.accounts.models import Agency
 from motcua.catalog.constants import ServiceLevel
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.db import reporting_reads
 from motcua.reports.period import agency_tree
 
 COUNTS = {
@@ -47,6 +48,7 @@ def coverage_on(agency_ids: list[int], day: date) -> dict[str, Any]:
     return _shaped(ProcedureVersion.objects.in_force(day).filter(agency_id__in=agency_ids).aggregate(**COUNTS))
 
 
+@reporting_reads
 def catalog_coverage(
     agency: Agency, *, subordinates: bool = False, first: int, last: int, on: date | None = None
 ) -> dict[str, Any]:

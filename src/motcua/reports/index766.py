@@ -84,6 +84,7 @@ from motcua.accounts.constants import UnitKind
 from motcua.accounts.models import Agency, ExternalIdentity, Unit
 from motcua.catalog.constants import Channel, ResultForm, ServiceLevel
 from motcua.catalog.models import Fee, ProcedureVersion
+from motcua.core.db import reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dossiers.constants import Action, DocumentKind, Outcome
 from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, DraftDocument
@@ -585,6 +586,7 @@ def _judged_at(period: Period, now: datetime | None) -> tuple[datetime, bool]:
     return min(end, moment), moment >= end
 
 
+@reporting_reads
 def index766(
     scope: Scope, start: date, end: date, *, now: datetime | None = None, with_forecast: bool = True
 ) -> dict[str, Any]:
@@ -648,6 +650,7 @@ def _recent_rates(scope: Scope, now: datetime) -> dict[str, dict[str, float | No
     return rates
 
 
+@reporting_reads
 def forecast(
     scope: Scope,
     parts: DossierParts,
@@ -749,6 +752,7 @@ def forecast(
 # --- The index per division -----------------------------------------------------------------------
 
 
+@reporting_reads
 def index766_by_division(scope: Scope, start: date, end: date, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per division of the agency (and one for the dossiers not yet with a division): its
     total and each indicator's points, the same as `index766` narrowed to that division."""

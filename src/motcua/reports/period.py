@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Agency, Unit
 from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import Field, Procedure
+from motcua.core.db import reporting_db, reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dossiers.constants import Outcome
 from motcua.dossiers.models import Dossier, DossierPause
@@ -328,10 +329,11 @@ def without_jit() -> Iterator[None]:
     A report query holds up to ~200 conditional counts; its cost estimate passes `jit_above_cost`
     and compiling those expressions takes seconds (16 s for a year by month of 20,000 dossiers,
     whose counting takes 40 ms), more than JIT ever saves here (bench/README.md §5)."""
-    if connection.vendor != "postgresql":
+    alias = reporting_db()  # the replica's connection, inside @reporting_reads when there is one
+    if connections[alias].vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         yield
 
@@ -340,6 +342,7 @@ def _base(scope: Scope, conditions: Conditions) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope.condition()).filter(conditions.relevant).order_by()
 
 
+@reporting_reads
 def period_report(
     scope: Scope,
     start: Any,

@@ -64,6 +64,7 @@ from motcua.accounts.constants import UnitKind
 from motcua.accounts.models import Agency, Unit, User
 from motcua.catalog.constants import Channel, ServiceLevel
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.db import reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dossiers.constants import Action, Timeliness
 from motcua.dossiers.models import Dossier, DossierPause, DossierStep
@@ -366,6 +367,7 @@ def _unit_row(
     return {"unit": named, "dossiers": len(items), "indices": indices, **totals}
 
 
+@reporting_reads
 def tt01_scores(scope: Scope, start: date, end: date) -> dict[str, Any]:
     """The scores of the period [start, end] for the agency of `scope` (with the agencies under it
     when `scope.subordinates`): one row per unit (the agency, then each division) and per official."""

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Agency
 from motcua.catalog.constants import Channel, ServiceLevel
+from motcua.core.db import reporting_reads
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.reports.models import HistoricalDossier, HistoricalTotals
@@ -150,6 +151,7 @@ def data_years(agency_ids: list[int]) -> tuple[int, int]:
     return (min(years) if years else this_year), this_year
 
 
+@reporting_reads
 def online_rate_by_year(
     agency: Agency, *, subordinates: bool = False, first: int | None = None, last: int | None = None
 ) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from motcua.catalog.online_form import check_answers
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.i18n import record_text
+from motcua.core.nul import refuse_nul
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.dossiers.constants import INTERNAL_ACTIONS, Action, DocumentKind, ResultDelivery, Status, SupplementStage
 from motcua.dossiers.models import (
@@ -42,7 +43,7 @@ from motcua.dossiers.services.delivery import Delivery, apply_delivery, delivery
 from motcua.dossiers.services.notices import dossier_notify
 from motcua.dossiers.services.steps import advance
 from motcua.dossiers.states import STEP_HOLDERS, Clock, TransitionRefused, acting_roles, rule_for, target_status
-from motcua.dossiers.uploads import check_upload, storage_name
+from motcua.dossiers.uploads import check_upload, new_files_removed_on_error, save_new_file, storage_name
 from motcua.integrations.signing import pdf_signer
 from motcua.integrations.signing.base import SigningError
 from motcua.workdays.selectors import agency_calendar
@@ -175,6 +176,7 @@ def dossier_create(
     who helped at the office, `organisation` the one the applicant represents; `delivery` says how
     the result is received (the desk, if not given).
     """
+    refuse_nul(form_data=form_data)
     now = now or timezone.now()
     version = _procedure_in_force(procedure_code, now)
     is_desk = actor.role_assignments.filter(role=Role.DESK_OFFICER).exists()
@@ -282,6 +284,7 @@ def _due(dossier: Dossier, start: datetime) -> datetime | None:
     return calendar.due(start, float(version.processing_time), version.processing_unit)
 
 
+@new_files_removed_on_error()  # the signed copies of a result, if the transition fails
 @transaction.atomic
 def dossier_transition(
     *,
@@ -440,7 +443,7 @@ def _sign_results(dossier: Dossier, actor: User | None, now: datetime) -> None:
             uploaded_at=now,
             signed_by=signer.signer_name,
         )
-        copy.file.save(storage_name("pdf"), ContentFile(signed), save=False)
+        save_new_file(copy.file, storage_name("pdf"), ContentFile(signed))
         copy.save()
 
 
@@ -456,11 +459,12 @@ def _keep_results_in_store(dossier: Dossier, now: datetime) -> None:
             owner_id=owner_id,
             sha256=document.sha256,
             defaults={
+                # A result's or procedure's name may take 500 characters: cut to what the title holds.
                 "title": record_text(
                     gettext_noop("Result of dossier %(code)s: %(name)s"),
                     code=dossier.code,
                     name=dossier.procedure_version.result_name or dossier.procedure_version.name,
-                ),
+                )[: StoredDocument._meta.get_field("title").max_length],
                 "source": StoredDocumentSource.RESULT,
                 "dossier": dossier,
                 "file": document.file.name,
@@ -591,6 +595,7 @@ def document_kinds_allowed(dossier: Dossier, roles: frozenset[str]) -> list[str]
     return kinds
 
 
+@new_files_removed_on_error()
 @transaction.atomic
 def dossier_supplement_provide(*, code: str, actor: User, files: list[UploadedFile], note: str = "") -> Dossier:
     """The applicant's answer to a supplement request: the files asked for and the dossier back, or nothing."""
@@ -606,6 +611,7 @@ def dossier_supplement_provide(*, code: str, actor: User, files: list[UploadedFi
     )
 
 
+@new_files_removed_on_error()  # never a file without its row
 @transaction.atomic
 def dossier_document_add(
     *,
@@ -651,13 +657,8 @@ def dossier_document_add(
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    document.file.save(storage_name(checked.kind), file, save=False)
-    # If the row cannot be written, the file must not stay behind unreferenced.
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
+    save_new_file(document.file, storage_name(checked.kind), file)
+    document.save()
     return document
 
 

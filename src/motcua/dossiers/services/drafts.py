@@ -27,11 +27,12 @@ from motcua.catalog.online_form import check_answers
 from motcua.core.addresses import check_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.i18n import record_text
+from motcua.core.nul import refuse_nul
 from motcua.dossiers.constants import ApplicantKind, DocumentKind
 from motcua.dossiers.models import Dossier, DossierDocument, DossierDraft, DraftDocument, StoredDocument
 from motcua.dossiers.services import ApplicantData, _procedure_in_force, dossier_create
 from motcua.dossiers.services.delivery import Delivery, default_delivery, delivery_problems
-from motcua.dossiers.uploads import EXTENSIONS, check_upload, storage_name
+from motcua.dossiers.uploads import EXTENSIONS, check_upload, new_files_removed_on_error, save_new_file, storage_name
 
 APPLICANT_FIELDS = [f.name for f in fields(ApplicantData)]
 
@@ -152,6 +153,7 @@ def draft_save(
     delivery: dict[str, Any] | None = None,
 ) -> DossierDraft:
     """Keep what the applicant typed (unfinished answers included)."""
+    refuse_nul(applicant=applicant, form_data=form_data, delivery=delivery)
     draft = DossierDraft.objects.select_for_update().get(pk=draft.pk)
     _open(draft)
     draft.applicant = {name: applicant.get(name, draft.applicant.get(name)) for name in APPLICANT_FIELDS}
@@ -179,6 +181,7 @@ def _required_of(draft: DossierDraft, required_document_id: int | None) -> Requi
     return required
 
 
+@new_files_removed_on_error()  # never a file without its row
 def store_upload(*, owner: User, file: UploadedFile, title: str, accepted: list[str] | None = None) -> StoredDocument:
     """A checked file into the owner's store; the same file twice is stored once."""
     try:
@@ -206,12 +209,8 @@ def store_upload(*, owner: User, file: UploadedFile, title: str, accepted: list[
         sha256=checked.sha256,
         stored_at=timezone.now(),
     )
-    stored.file.save(storage_name(checked.kind), file, save=False)
-    try:
-        stored.save()
-    except Exception:
-        stored.file.delete(save=False)  # never a file without its row
-        raise
+    save_new_file(stored.file, storage_name(checked.kind), file)
+    stored.save()
     return stored
 
 
@@ -231,6 +230,7 @@ def _attach(draft: DossierDraft, required: RequiredDocument | None, stored: Stor
     return document
 
 
+@new_files_removed_on_error()  # the stored file, if it cannot be given to the draft
 @transaction.atomic
 def draft_upload(*, draft: DossierDraft, file: UploadedFile, required_document_id: int | None = None) -> DraftDocument:
     """A file for one of the procedure's documents: checked, kept in the applicant's store, given to the draft."""

@@ -10,10 +10,9 @@ from django.http import HttpRequest
 
 from motcua.accounts.models import User
 from motcua.accounts.services import signin_failed, signin_locked, signin_succeeded, user_by_identifier
+from motcua.core.clients import client_address
 
-
-def client_address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+__all__ = ["PhoneEmailBackend", "client_address"]
 
 
 class PhoneEmailBackend(ModelBackend):

@@ -275,3 +275,22 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer}: {self.user_id}"
+
+
+class SigninFailureCount(models.Model):
+    """Failed sign-ins lately for one identifier (hashed) or one network address: the lockout's counter.
+
+    Kept in the database, not in a per-process cache, so that every web and API process (and every
+    server) counts the same failures: a guesser gains nothing by spreading tries over them.
+    """
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    expires_at = models.DateTimeField(_("counts until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in failure count")
+        verbose_name_plural = _("sign-in failure counts")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

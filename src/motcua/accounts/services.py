@@ -1,36 +1,39 @@
 """Applicants' accounts: sign up with a phone number or an e-mail address, sign in, prove one has them.
 
-Sign-in failures are counted per account identifier and per network address in the cache (Redis
-at scale): after MOTCUA_SIGNIN_MAX_FAILURES failures in MOTCUA_SIGNIN_LOCK_SECONDS the identifier
-is locked for that long, whatever the password, so that a password cannot be guessed by trying.
+Sign-in failures are counted per account identifier and per network address in the database, so
+that every process and server counts the same ones (web sign-in and API token alike): after
+MOTCUA_SIGNIN_MAX_FAILURES failures in MOTCUA_SIGNIN_LOCK_SECONDS the identifier is locked for that
+long, whatever the password, so that a password cannot be guessed by trying.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import Role, UserKind
-from motcua.accounts.models import RoleAssignment, User, VerificationCode
+from motcua.accounts.models import RoleAssignment, SigninFailureCount, User, VerificationCode
 from motcua.accounts.organisations import organisation_register, tax_code_problems
 from motcua.core.errors import DomainError
 from motcua.core.validation import normalise_vietnamese_phone
 from motcua.integrations.sms import sms_gateway
 from motcua.integrations.sms.base import SmsError, SmsMessage, without_diacritics
+
+logger = logging.getLogger("motcua.security")
 
 # --- identifiers ------------------------------------------------------------------------------
 
@@ -67,24 +70,49 @@ def user_by_identifier(raw: str) -> User | None:
 
 def _failure_keys(identifier: str, address: str) -> list[str]:
     digest = hashlib.sha256(identifier_of(identifier)[1].encode()).hexdigest()[:32]
-    return [f"signin-fail:id:{digest}", f"signin-fail:ip:{address}"]
+    return [f"signin-fail:id:{digest}", f"signin-fail:ip:{address}"[:80]]
 
 
 def signin_locked(identifier: str, address: str = "") -> bool:
     """Too many failures for this identifier (or from this address, ten times as many) lately."""
     limit = settings.MOTCUA_SIGNIN_MAX_FAILURES
-    by_id, by_address = (cache.get(key, 0) for key in _failure_keys(identifier, address))
+    by_key = dict(
+        SigninFailureCount.objects.filter(
+            key__in=_failure_keys(identifier, address), expires_at__gt=timezone.now()
+        ).values_list("key", "failures")
+    )
+    by_id, by_address = (by_key.get(key, 0) for key in _failure_keys(identifier, address))
     return by_id >= limit or (bool(address) and by_address >= 10 * limit)
 
 
+def _count_failure(key: str, now: datetime) -> None:
+    """One more failure under `key`; a count older than the lock period starts again from one."""
+    if SigninFailureCount.objects.filter(key=key, expires_at__gt=now).update(failures=F("failures") + 1):
+        return
+    expires_at = now + timedelta(seconds=settings.MOTCUA_SIGNIN_LOCK_SECONDS)
+    SigninFailureCount.objects.filter(key=key, expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            SigninFailureCount.objects.create(key=key, failures=1, expires_at=expires_at)
+    except IntegrityError:  # another process counted the first failure at the same moment
+        SigninFailureCount.objects.filter(key=key).update(failures=F("failures") + 1)
+
+
 def signin_failed(identifier: str, address: str = "") -> None:
-    for key in _failure_keys(identifier, address):
-        cache.add(key, 0, timeout=settings.MOTCUA_SIGNIN_LOCK_SECONDS)
-        cache.incr(key)
+    now = timezone.now()
+    with transaction.atomic():
+        for key in _failure_keys(identifier, address)[: 2 if address else 1]:
+            _count_failure(key, now)
+    # Logged for the security log without the identifier itself (a phone number is personal data).
+    logger.warning("sign-in failed: %s from %s", _failure_keys(identifier, "")[0], address or "-")
+    if signin_locked(identifier):
+        logger.warning("sign-in locked: %s from %s", _failure_keys(identifier, "")[0], address or "-")
+    # Counts that no longer lock anything are of no use: forget them (an indexed delete of a few rows).
+    SigninFailureCount.objects.filter(expires_at__lte=now - timedelta(hours=1)).delete()
 
 
 def signin_succeeded(identifier: str) -> None:
-    cache.delete(_failure_keys(identifier, "")[0])
+    SigninFailureCount.objects.filter(key=_failure_keys(identifier, "")[0]).delete()
 
 
 # --- sign-up --------------------------------------------------------------------------------

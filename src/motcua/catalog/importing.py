@@ -173,7 +173,7 @@ def read_table(path: Path) -> tuple[list[dict[str, Any]], int]:
         raise CatalogImportError(
             [RowError(exc.lineno, "-", _("The JSON is not valid: %(error)s.") % {"error": exc.msg})]
         ) from exc
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # a damaged or fake .xlsx
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:  # a damaged or fake file
         raise CatalogImportError([RowError(0, "-", _("The file cannot be read: %(error)s.") % {"error": exc})]) from exc
     if len(rows) > MAX_ROWS:
         raise CatalogImportError([RowError(0, "-", _("At most %(n)s procedures per file.") % {"n": MAX_ROWS})])
@@ -605,6 +605,16 @@ def _national_detail_record(
     return base
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def parse_catalog(
     rows: list[dict[str, Any]], *, first_row: int = 2, agency_codes: Mapping[str, str] | None = None
 ) -> tuple[str, list[ProcedureRecord]]:
@@ -615,6 +625,10 @@ def parse_catalog(
     records: list[ProcedureRecord] = []
     for index, row in enumerate(rows):
         number = index + first_row
+        with_nul = [column for column, value in row.items() if _has_nul(value)]
+        if with_nul:  # PostgreSQL stores no NUL character: the row is reported for those cells alone
+            errors += [RowError(number, column, _("the value contains a NUL character")) for column in with_nul]
+            continue
         if layout == "motcua":
             record = _motcua_record(number, row, errors)
         elif layout == "national_list":

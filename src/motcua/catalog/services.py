@@ -140,6 +140,32 @@ def _validated(version: ProcedureVersion, record: ProcedureRecord, errors: list[
     return True
 
 
+def _children_errors(record: ProcedureRecord) -> list[RowError]:
+    """What the database would refuse in a record's field and lists (too long, too large), by column."""
+    candidates: list[tuple[str, Any]] = [("field", Field(name=record.field_name, code="x"))]
+    if record.field_code:
+        candidates.append(("field_code", Field(name="x", code="x", national_code=record.field_code)))
+    candidates += [
+        ("documents", RequiredDocument(name=d.name, template_name=d.template_name, note=d.note))
+        for d in record.documents or []
+    ]
+    candidates += [("fees", Fee(name=f.name, amount=f.amount)) for f in record.fees or []]
+    candidates += [
+        ("steps", ProcessStep(name=s.name, actor=s.actor, duration=s.duration, unit=s.unit)) for s in record.steps or []
+    ]
+    errors: list[RowError] = []
+    for column, instance in candidates:
+        try:
+            instance.clean_fields(exclude=["version", "procedure", "code", "accepted_file_types"])
+        except ValidationError as exc:
+            errors += [
+                RowError(record.row, column, f"{instance._meta.get_field(name).verbose_name}: {message}")
+                for name, messages in exc.message_dict.items()
+                for message in messages
+            ]
+    return errors
+
+
 @transaction.atomic
 def catalog_import(records: list[ProcedureRecord], *, today: date | None = None) -> ImportSummary:
     """Write validated records: all of them, or (on any error) none, with every error reported."""
@@ -150,6 +176,7 @@ def catalog_import(records: list[ProcedureRecord], *, today: date | None = None)
         for r in records
         if r.agency_code not in agencies
     ]
+    errors += [error for r in records for error in _children_errors(r)]
     if errors:
         raise CatalogImportError(errors)
     summary = ImportSummary()

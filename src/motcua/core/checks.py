@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -46,3 +46,18 @@ def production_fakes_check(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def production_shared_cache_check(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """Rate limits (the public lookup, the API, feedback, SMS codes) count in the cache: one for all processes."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.IS_PRODUCTION and backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        return [
+            Warning(
+                "The cache is each process's own memory: every web process counts rate limits by itself.",
+                hint="Set REDIS_URL (one Redis for every process and server), or silence motcua.W003 for one process.",
+                id="motcua.W003",
+            )
+        ]
+    return []

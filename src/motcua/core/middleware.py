@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 CONTENT_SECURITY_POLICY = [
     "default-src 'self'",
@@ -32,7 +33,10 @@ def content_security_policy() -> str:
     return "; ".join(directives)
 
 
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -52,14 +56,39 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def admin_content_security_policy() -> str:
+    """The admin's policy: Django's admin ships inline scripts and styles; nothing else is loosened."""
+    return (
+        content_security_policy()
+        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    )
+
+
+def is_personal(request: HttpRequest) -> bool:
+    """A response that may hold one person's data: never kept by a browser's or a proxy's cache.
+
+    Anything answered to someone signed in (a session, or an API token), and the public lookup by a
+    receipt's code and secret. Public pages to anonymous visitors (the catalog, news) stay cacheable.
+    """
+    user = getattr(request, "user", None)
+    return bool(
+        (user is not None and user.is_authenticated)
+        or "HTTP_AUTHORIZATION" in request.META
+        or "secret" in request.GET  # answers to POST are not cached without being told to
+    )
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # The admin ships inline scripts and styles; every other page runs under a strict policy.
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        policy = admin_content_security_policy() if request.path.startswith("/admin/") else content_security_policy()
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # A response its view marked public (the same for everyone: provinces, a published attachment) stays so.
+        if is_personal(request) and "public" not in response.headers.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -123,7 +123,10 @@ class IntakeForm(forms.Form):
         province_field.choices = [("", "—"), *provinces()]
         # The communes of the province chosen (the page's script reloads them when it changes).
         chosen = self.data.get("applicant_province") or self.initial.get("applicant_province") or ""
-        commune_field.choices = [("", "—"), *communes(int(chosen) if str(chosen).isdigit() else 0)]
+        commune_field.choices = [
+            ("", "—"),
+            *communes(int(chosen) if str(chosen).isdecimal() and len(str(chosen)) < 10 else 0),
+        ]
         commune_field.widget.attrs["data-communes-url"] = reverse("api-communes", args=[0]).replace(
             "/0/", "/{province}/"
         )

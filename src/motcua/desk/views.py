@@ -116,7 +116,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Counted up to QUEUE_COUNT_LIMIT (10,000) dossiers, further when a later page is asked for: past
     # that the page says "more than 10,000", which is true, instead of reading the whole list.
     wanted = request.GET.get("page", "")
-    limit = max(QUEUE_COUNT_LIMIT, min(int(wanted) if wanted.isdigit() else 1, 1_000_000) * 25)
+    limit = max(QUEUE_COUNT_LIMIT, min(int(wanted) if wanted.isdecimal() and len(wanted) < 10 else 1, 1_000_000) * 25)
     paginator = Paginator(dossiers, 25)
     paginator.count = dossiers.count_upto(limit)
     page = paginator.get_page(wanted)
@@ -325,7 +325,7 @@ def cash_payment(request: HttpRequest, code: str) -> HttpResponse:
     """The desk received the fees in cash: recorded, and the dossier's payment request settled."""
     _visible(request, code)
     raw = request.POST.get("amount", "").replace(".", "").replace(",", "").replace(" ", "").strip()
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdecimal() or len(raw) > 12:
         messages.error(request, _("Enter the amount received, in đồng."))
         return redirect("desk:dossier", code=code)
     report_errors(
@@ -439,7 +439,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     listing = ratings_for(user)
     if request.method == "POST":
         seen = request.POST.get("seen", "")
-        rating = listing.filter(pk=int(seen)).first() if seen.isdigit() and len(seen) < 12 else None
+        rating = listing.filter(pk=int(seen)).first() if seen.isdecimal() and len(seen) < 12 else None
         if rating is None:
             raise Http404
         rating_reviewed(rating=rating, by=user)

@@ -242,6 +242,8 @@ def dossier_for_user(*, user: User, code: str) -> Dossier:
 
 def dossier_public_lookup(*, code: str, secret: str) -> Dossier:
     """The dossier with this code and receipt secret, for the lookup without signing in."""
+    if "\x00" in code:  # no code has one, and PostgreSQL cannot even compare with it
+        raise NotFoundError(_("No dossier matches this code and secret."), code="dossier-not-found")
     dossier = (
         Dossier.objects.select_related("procedure_version__procedure", "competent_agency", "current_step")
         .filter(code=code.strip())

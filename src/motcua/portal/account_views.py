@@ -30,6 +30,7 @@ from motcua.accounts.services import (
     verification_confirm,
     verification_send,
 )
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError
 from motcua.core.web import report_errors
 from motcua.portal.forms import SignInForm, SignUpForm, VerificationForm
@@ -128,7 +129,7 @@ RESET_REQUESTS_PER_HOUR = 10
 
 def _reset_allowed(request: HttpRequest) -> bool:
     """At most RESET_REQUESTS_PER_HOUR text messages asked for from one address an hour (each costs money)."""
-    key = f"reset-sms:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
+    key = f"reset-sms:{client_address(request)}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3700)
     return cache.incr(key) <= RESET_REQUESTS_PER_HOUR
 

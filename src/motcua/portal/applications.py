@@ -88,7 +88,9 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         draft = report_errors(
             request,
             lambda: draft_start(
-                owner=user, procedure_code=code, organisation_id=int(organisation) if organisation.isdigit() else None
+                owner=user,
+                procedure_code=code,
+                organisation_id=int(organisation) if organisation.isdecimal() and len(organisation) < 12 else None,
             ),
             "",
         )
@@ -117,7 +119,7 @@ def _then(request: HttpRequest, url: str) -> HttpResponse:
 
 def _number(value: str) -> int:
     """An id sent by a button; anything else is no id (0) and matches nothing."""
-    return int(value) if value.isdigit() and len(value) < 12 else 0
+    return int(value) if value.isdecimal() and len(value) < 12 else 0
 
 
 def _posted_applicant(request: HttpRequest) -> dict[str, Any]:
@@ -189,7 +191,7 @@ def _take_files(request: HttpRequest, draft: DossierDraft) -> bool:
                 name = required.name if required else _("Other document")
                 messages.error(request, _("Not attached to «%(doc)s»: %(file)s") % {"doc": name, "file": file.name})
         stored_id = request.POST.get(f"reuse-{key}", "")
-        if own and stored_id.isdigit():
+        if own and stored_id.isdecimal():
             reuse = partial(draft_reuse, draft=draft, stored_id=_number(stored_id), required_document_id=required_id)
             refused |= report_errors(request, reuse, "") is None
     return refused
@@ -228,7 +230,7 @@ def _delivery_context(version: ProcedureVersion, delivery: dict[str, Any], appli
     return {
         "delivery": delivery,
         "delivery_choices": [(value, label) for value, label in ResultDelivery.choices if value in methods],
-        "delivery_communes": communes(int(province)) if province.isdigit() else [],
+        "delivery_communes": communes(int(province)) if province.isdecimal() and len(province) < 10 else [],
         "communes_url": reverse("api-communes", args=[0]).replace("/0/", "/{province}/"),
         "applicant": applicant,
     }
@@ -262,7 +264,9 @@ def _draft_context(draft: DossierDraft, problems: dict[str, list[str]] | None, v
         "guiding": guiding,
         "provinces": provinces(),
         **_delivery_context(version, draft_delivery(draft).as_data(), draft.applicant),
-        "communes": communes(int(province)) if str(province := draft.applicant.get("province") or "").isdigit() else [],
+        "communes": communes(int(province))
+        if (province := str(draft.applicant.get("province") or "")).isdecimal() and len(province) < 10
+        else [],
         "problems": [(labels.get(key, _("Application")), " ".join(messages)) for key, messages in problems.items()],
         # Only the declaration is missing: the form to give it is shown.
         "ready": set(problems) <= {"declaration"},

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Agency, User
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.core.web import report_errors
 from motcua.feedback.constants import PaknAction, PaknCategory, PaknStage, Reaction
@@ -61,7 +62,7 @@ DONE = {
 def submit_allowed(request: HttpRequest) -> bool:
     """At most SUBMITS_PER_WINDOW sending attempts per SUBMIT_WINDOW_SECONDS from one address."""
     window = int(time.time() // SUBMIT_WINDOW_SECONDS)
-    key = f"pakn-submit:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    key = f"pakn-submit:{client_address(request)}:{window}"
     cache.add(key, 0, timeout=SUBMIT_WINDOW_SECONDS + 10)
     return cache.incr(key) <= SUBMITS_PER_WINDOW
 
@@ -177,7 +178,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         initial = {"contact_name": str(user), "contact_phone": user.phone, "contact_email": user.email}
     if request.GET.get("agency"):
         initial["agency"] = request.GET["agency"][:32]
-    form = PaknForm(request.POST or None, initial=initial)
+    # Bound on every POST, even an empty one (`request.POST or None` left it unbound: no cleaned_data).
+    form = PaknForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if not submit_allowed(request):

@@ -15,7 +15,7 @@ from motcua.core.errors import NotFoundError
 
 
 def _number(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 12 else 0
+    return int(value) if value.isdecimal() and len(value) < 12 else 0
 
 
 @login_required

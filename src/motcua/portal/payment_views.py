@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
+from motcua.core.clients import client_address
 from motcua.core.web import report_errors
 from motcua.documents.forms import payment_receipt_response
 from motcua.dossiers.permissions import is_applicant
@@ -42,7 +43,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             user=user,
             provider_name=provider,
             return_url=return_url,
-            client_ip=request.META.get("REMOTE_ADDR", ""),
+            client_ip=client_address(request),
         ),
         "",
     )

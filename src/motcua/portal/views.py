@@ -23,6 +23,7 @@ from motcua.catalog.selectors import (
     query_tokens,
     versions_by_ids,
 )
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, NotFoundError
 from motcua.dossiers.selectors import dossier_public_lookup
 from motcua.dossiers.states import APPLICANT
@@ -38,7 +39,7 @@ LOOKUPS_PER_MINUTE = 30
 
 def lookup_allowed(request: HttpRequest) -> bool:
     """At most LOOKUPS_PER_MINUTE lookups a minute from one address: secrets cannot be guessed by brute force."""
-    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    key = f"lookup:{client_address(request)}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=70)
     return cache.incr(key) <= LOOKUPS_PER_MINUTE
 

@@ -110,7 +110,7 @@ def report_years(params: Mapping[str, Any]) -> tuple[int | None, int | None]:
         if not text:
             years.append(None)
             continue
-        if not text.isdigit() or not 1990 <= int(text) <= 2999:
+        if not (text.isdecimal() and len(text) == 4) or not 1990 <= int(text) <= 2999:
             raise _invalid(name, _("Enter a year such as 2019."))
         years.append(int(text))
     return years[0], years[1]

@@ -42,6 +42,7 @@ LEVELS: dict[str, tuple[str, int | None]] = {"partial": (ServiceLevel.PARTIAL, N
 LEVELS |= {"3": (ServiceLevel.PARTIAL, 3), "4": (ServiceLevel.FULL, 4)}
 BATCH = 5000
 MAX_ERRORS = 200
+YEARS = (1900, 2100)  # the years a time may have
 # Looked up once: `TextChoices.values` builds a new list at every call (1,000,000 rows: seconds).
 CHANNELS = frozenset(Channel.values)
 OUTCOMES = frozenset(HistoricalOutcome.values)
@@ -58,17 +59,26 @@ def _moment(text: str) -> datetime:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        missing = [name for name in COLUMNS if name not in header]
-        if missing:
-            raise ImportFailed(
-                [RowError(1, name, _("The header has no column %(name)s.") % {"name": name}) for name in missing]
-            )
-        reader.fieldnames = header
-        for number, row in enumerate(reader, start=2):
-            yield number, {key: (value or "").strip() for key, value in row.items() if key}
+    """The rows of the file; a file that is not UTF-8 text, or not CSV, is refused at the line it fails."""
+    number = 1
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = [name.strip() for name in reader.fieldnames or []]
+            missing = [name for name in COLUMNS if name not in header]
+            if missing:
+                raise ImportFailed(
+                    [RowError(1, name, _("The header has no column %(name)s.") % {"name": name}) for name in missing]
+                )
+            reader.fieldnames = header
+            for number, row in enumerate(reader, start=2):
+                yield number, {key: (value or "").strip() for key, value in row.items() if key}
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(0, "-", _("The file is not UTF-8 text."))]) from exc
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's limit (128 KiB)
+        raise ImportFailed(
+            [RowError(number + 1, "-", _("The file cannot be read: %(error)s.") % {"error": exc})]
+        ) from exc
 
 
 class RowChecker:
@@ -99,6 +109,13 @@ class RowChecker:
 
         def fail(column: str, message: str) -> None:
             errors.append(RowError(number, column, message))
+
+        # PostgreSQL stores no NUL character: such a row is reported for those cells alone.
+        with_nul = [column for column in COLUMNS if "\x00" in row.get(column, "")]
+        for column in with_nul:
+            fail(column, _("The value contains a NUL character."))
+        if with_nul:
+            return None
 
         code = row.get("code", "")
         if not code:
@@ -133,9 +150,14 @@ class RowChecker:
                     fail(column, _("This value is required."))
                 continue
             try:
-                times[column] = _moment(text)
+                parsed = _moment(text)
             except ValueError:
                 fail(column, _("Write a date (YYYY-MM-DD) or a time with its offset (2019-03-04T09:30:00+07:00)."))
+                continue
+            if not YEARS[0] <= parsed.year <= YEARS[1]:  # and so never out of range when stored in UTC
+                fail(column, _("Write a year from %(first)s to %(last)s.") % {"first": YEARS[0], "last": YEARS[1]})
+                continue
+            times[column] = parsed
         received = times["received_at"]
         for column in ("resolved_at", "returned_at"):
             moment = times[column]

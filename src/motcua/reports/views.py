@@ -441,7 +441,7 @@ def tt01_dossiers_page(request: HttpRequest) -> HttpResponse:
     try:
         req = report_request(_user(request), request.GET, roles=SCORE_ROLES)
         official_text = request.GET.get("official", "")
-        if official_text and not official_text.isdigit():
+        if official_text and not (official_text.isdecimal() and len(official_text) < 12):
             raise DomainError(_("Unknown official."), code="invalid", fields={"official": [str(_("Unknown."))]})
         official = int(official_text) if official_text else None
         unit = request.GET.get("unit", "")

@@ -16,7 +16,12 @@ class ProcedureListView(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = ProcedureListSerializer
 
-    @extend_schema(parameters=[ProcedureQuerySerializer], tags=["catalog"], operation_id="procedures_list")
+    @extend_schema(
+        parameters=[ProcedureQuerySerializer],
+        responses={200: ProcedureListSerializer(many=True)},  # paginated: {"count", "next", "previous", "results"}
+        tags=["catalog"],
+        operation_id="procedures_list",
+    )
     def get(self, request: Request) -> Response:
         params = ProcedureQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

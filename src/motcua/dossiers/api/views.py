@@ -37,6 +37,7 @@ from motcua.dossiers.services import (
     dossier_document_add,
     dossier_transition,
 )
+from motcua.dossiers.uploads import CONTENT_TYPES
 
 
 class DossierQuerySerializer(serializers.Serializer[Any]):
@@ -58,8 +59,14 @@ class DossierListView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = DossierListSerializer
+    api_error_statuses = {"POST": (404,)}  # no procedure in force with this code (motcua.api.schema)
 
-    @extend_schema(parameters=[DossierQuerySerializer], tags=["dossiers"], operation_id="dossiers_list")
+    @extend_schema(
+        parameters=[DossierQuerySerializer],
+        responses={200: DossierListSerializer(many=True)},  # paginated: {"count", "next", "previous", "results"}
+        tags=["dossiers"],
+        operation_id="dossiers_list",
+    )
     def get(self, request: Request) -> Response:
         params = DossierQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -102,6 +109,7 @@ class DossierActionView(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = DossierActionSerializer
     pagination_class = None
+    api_error_statuses = (409,)  # a stale or illegal transition (motcua.api.schema)
 
     @extend_schema(
         request=DossierActionSerializer,
@@ -145,6 +153,7 @@ class LookupView(GenericAPIView):
     throttle_scope = "lookup"
     serializer_class = LookupSerializer
     pagination_class = None
+    api_error_statuses = (404,)  # no dossier with this code and secret (motcua.api.schema)
 
     @extend_schema(parameters=[LookupQuerySerializer], tags=["dossiers"])
     def get(self, request: Request) -> Response:
@@ -201,7 +210,8 @@ class DossierDocumentView(GenericAPIView):
     permission_classes = [IsAuthenticated]
     pagination_class = None
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["dossiers"])
+    # A document is served with the type its content was checked to be.
+    @extend_schema(responses={(200, content_type): bytes for content_type in CONTENT_TYPES.values()}, tags=["dossiers"])
     def get(self, request: Request, code: str, document_id: int) -> FileResponse:
         dossier = dossier_for_user(user=request.user, code=code)  # type: ignore[arg-type]
         document = dossier_document_for(user=request.user, dossier=dossier, document_id=document_id)  # type: ignore[arg-type]
@@ -216,6 +226,8 @@ class ReceiptView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     pagination_class = None
+
+    api_error_statuses = (400,)  # `not-received`: no receipt before the dossier is received (motcua.api.schema)
 
     @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["dossiers"])
     def get(self, request: Request, code: str) -> HttpResponse:

@@ -40,7 +40,7 @@ class Delivery:
 
         def number(value: Any) -> int | None:
             text = str(value or "").strip()
-            return int(text) if text.isdigit() and len(text) < 10 else None
+            return int(text) if text.isdecimal() and len(text) < 10 else None
 
         return cls(
             method=str(data.get("method") or "").strip(),

@@ -78,6 +78,6 @@ def applicant_address(applicant: dict[str, Any]) -> str:
 
     def code(name: str) -> int | None:
         value = str(applicant.get(name) or "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() and len(value) < 10 else None
 
     return full_address(str(applicant.get("address") or ""), code("commune"), code("province"))

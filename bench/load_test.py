@@ -25,7 +25,10 @@ b. the baseline of the database: `pgbench -S` (select-only) on the same database
 c. the read scenarios (bench/load/locustfile.py: CitizenUser and OfficialUser, weighted like
    reality) at `--users` users for `--time` seconds;
 d. the application throughput: `--apply-users` citizens posting online applications with one
-   200 KB PDF as fast as they can for `--apply-time` seconds (applications per second).
+   200 KB PDF as fast as they can for `--apply-time` seconds (applications per second);
+e. the capacity: the same read scenarios at `--users` users without any pause between requests
+   for `--saturated-time` seconds (0 skips it): the requests per second 2 cores serve at most for
+   this mix, from which docs/operators/deployment.md's sizing table is computed.
 
 It prints, per task name: requests, failures, p50, p95, p99, requests per second, p50 and p95 as a
 ratio to the bare view's, the throughput as a ratio to pgbench's transactions per second; and the
@@ -35,7 +38,7 @@ Celery and `run_worker` processes, PostgreSQL (PSS summed over its processes, fr
 figures.
 
 Options: --dossiers N, --queue-dossiers N, --database NAME, --keep, --prepare-only,
---users N, --time S, --apply-users N, --apply-time S, --baseline-time S, --pgbench-time S,
+--users N, --time S, --apply-users N, --apply-time S, --saturated-time S, --baseline-time S, --pgbench-time S,
 --workers N (WEB_CONCURRENCY, default 2 × cores + 1 as the gunicorn config), --out DIR.
 """
 
@@ -214,12 +217,22 @@ def read_stats(prefix: Path) -> list[dict[str, Any]]:
 
 
 def run_locust(
-    url: str, data: Path, prefix: Path, users: int, seconds: int, classes: list[str], *, locustfile: str = ""
+    url: str,
+    data: Path,
+    prefix: Path,
+    users: int,
+    seconds: int,
+    classes: list[str],
+    *,
+    locustfile: str = "",
+    wait: str = "",
 ) -> list[dict[str, Any]]:
     command = [str(BIN / "locust"), "-f", locustfile or str(ROOT / "bench" / "load" / "locustfile.py")]
     command += ["--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", url]
     command += ["--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0", *classes]
     env = {**os.environ, "MOTCUA_LOAD_DATA": str(data), "MOTCUA_LOAD_STEADY": "1"}
+    if wait:
+        env["MOTCUA_LOAD_WAIT"] = wait  # the longest pause between a user's requests, in seconds
     with open(f"{prefix}.log", "wb") as log:
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=log)
     return read_stats(prefix)
@@ -304,6 +317,12 @@ def measure(args: argparse.Namespace, url: str, data: Path, out: Path) -> None:
         loads.append(reports_scale.load_average())
         applies = run_locust(stack.url, data, out / "apply", args.apply_users, args.apply_time, ["ApplicantUser"])
         loads.append(reports_scale.load_average())
+        saturated: list[dict[str, Any]] = []
+        if args.saturated_time:
+            readers = ["CitizenUser", "OfficialUser"]
+            seconds = args.saturated_time
+            saturated = run_locust(stack.url, data, out / "saturated", args.users, seconds, readers, wait="0")
+            loads.append(reports_scale.load_average())
     finally:
         memory = sampler.stop()
         stack.stop()
@@ -320,6 +339,11 @@ def measure(args: argparse.Namespace, url: str, data: Path, out: Path) -> None:
     if done:
         ok = int(done["Request Count"]) - int(done["Failure Count"])
         print(f"applications with their document: {ok:,} in {args.apply_time} s = {ok / args.apply_time:.1f}/s")
+    if saturated:
+        print(f"\ncapacity: the read scenarios, {args.users} users without pause, {args.saturated_time} s, ms:")
+        table(saturated, bare_row, tps)
+        mix = next(r for r in saturated if r["Name"] == "Aggregated")
+        print(f"the read mix at saturation: {float(mix['Requests/s']):,.1f} req/s on {os.cpu_count()} cores")
     print("\nmemory (max over the run):")
     for label, value in sorted(memory["workers"].items()):
         print(f"  {label}: {value / 2**20:.0f} MB resident")
@@ -350,6 +374,7 @@ def main() -> int:
     parser.add_argument("--time", type=int, default=60)
     parser.add_argument("--apply-users", type=int, default=16)
     parser.add_argument("--apply-time", type=int, default=30)
+    parser.add_argument("--saturated-time", type=int, default=30)
     parser.add_argument("--baseline-time", type=int, default=20)
     parser.add_argument("--pgbench-time", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)

@@ -271,7 +271,10 @@ class OfficialUser(HttpUser):
             cookie.secure = False
 
     def csrf(self) -> dict[str, str]:
-        return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": f"{self.host}/mot-cua/"}
+        return {
+            "X-CSRFToken": (self.client.cookies.get("__Host-csrftoken") or self.client.cookies.get("csrftoken", "")),
+            "Referer": f"{self.host}/mot-cua/",
+        }
 
     @task(6)
     def desk_queue(self) -> None:

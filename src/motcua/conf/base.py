@@ -278,6 +278,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: browsers keep such a cookie only if it is Secure, for the whole site (path /)
+    # and set by this host alone (no Domain), so a sibling sub-domain cannot plant one (OWASP ASVS 3.4.4).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("MOTCUA_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

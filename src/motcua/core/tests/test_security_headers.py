@@ -203,6 +203,7 @@ print(json.dumps({
     "session_secure": settings.SESSION_COOKIE_SECURE,
     "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "session_samesite": settings.SESSION_COOKIE_SAMESITE,
+    "cookie_names": [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME],
     "session_age": settings.SESSION_COOKIE_AGE,
     "csrf_secure": settings.CSRF_COOKIE_SECURE,
     "csrf_samesite": settings.CSRF_COOKIE_SAMESITE,
@@ -228,6 +229,7 @@ def test_production_sends_hsts_with_subdomains_and_secure_cookies():
     assert found["hsts"].startswith("max-age=31536000") and "includeSubDomains" in found["hsts"]
     assert found["session_secure"] and found["session_httponly"] and found["session_samesite"] == "Lax"
     assert found["csrf_secure"] and found["csrf_samesite"] == "Lax"
+    assert found["cookie_names"] == ["__Host-sessionid", "__Host-csrftoken"]  # secure, whole site, this host only
     assert found["ssl_redirect"] and not found["debug"]
     assert found["session_age"] <= 12 * 3600
     assert found["num_proxies"] == 0  # X-Forwarded-For is not trusted unless a proxy is declared

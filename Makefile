@@ -26,7 +26,9 @@ run: venv
 # It runs in TEST_PROCESSES processes (pytest-xdist, a test file to each; each process with its own
 # database, data folder and Redis cache database); TEST_PROCESSES= (empty) runs it in this process.
 TEST_PROCESSES ?= 2
-PYTEST := $(PY) -m pytest -p no:cacheprovider $(if $(TEST_PROCESSES),-n $(TEST_PROCESSES) --dist loadfile)
+# --ds: the test settings (pyproject.toml names them too, but the DJANGO_SETTINGS_MODULE exported above
+# would take precedence over it).
+PYTEST := $(PY) -m pytest -p no:cacheprovider --ds motcua.conf.test $(if $(TEST_PROCESSES),-n $(TEST_PROCESSES) --dist loadfile)
 test: venv
 	env -u DATABASE_URL $(PYTEST)
 	@if [ -n "$$DATABASE_URL" ]; then \

@@ -16,7 +16,8 @@ Target: p95 under 100 ms. bench/README.md §3 describes the data and the figures
 
 Options: --dossiers N (default 1,000,000), --repeat N (timed requests per page, default 30),
 --keep (keep the database and print its name), --database NAME (time an existing database made
-with --keep: no generation; migrations are applied), --only TEXT (pages whose label contains TEXT).
+with --keep: no generation; migrations are applied), --only TEXT (pages whose label contains TEXT),
+--users NAMES (only these users' pages, comma-separated: e.g. specialist1,head1).
 """
 
 from __future__ import annotations
@@ -349,7 +350,7 @@ def search_terms() -> dict[str, str]:
     }
 
 
-def measure(repeat: int, only: str) -> float:
+def measure(repeat: int, only: str, users: frozenset[str] = frozenset()) -> float:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -360,7 +361,7 @@ def measure(repeat: int, only: str) -> float:
     print(f"|{'-' * 38}|{'-' * 13}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
     worst = 0.0
     for username, label, path in pages(search_terms()):
-        if only and only not in label:
+        if (only and only not in label) or (users and username not in users):
             continue
         client = Client()
         client.force_login(User.objects.get(username=username))
@@ -400,6 +401,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--database", default="", help="time an existing database made with --keep")
     parser.add_argument("--only", default="", help="only the pages whose label contains this")
+    parser.add_argument("--users", default="", help="only these users' pages (comma-separated)")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith("postgres"):
@@ -443,7 +445,7 @@ def main() -> int:
         # The machine may be shared: how busy it was (1-minute load average, 2 cores here) says
         # how far to trust a run.
         before = os.getloadavg()[0]
-        worst = measure(args.repeat, args.only)
+        worst = measure(args.repeat, args.only, frozenset(filter(None, args.users.split(","))))
         after = os.getloadavg()[0]
         print(f"\ntarget p95 < 100 ms: {'met' if worst < 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
         print(f"load average (1 min) before the timing {before:.2f}, after it {after:.2f}")

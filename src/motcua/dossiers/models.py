@@ -273,6 +273,9 @@ class Dossier(models.Model):
             # Every dossier: the desk's "all" in its order, the API's list in its order.
             models.Index(fields=["due_at", "-submitted_at", "-id"], name="dossier_due_order"),
             models.Index(fields=["-submitted_at", "-id"], name="dossier_recent"),
+            # A division's dossiers in the desk's order: its "all" list reads its part of the list from
+            # here (selectors.DossierList._first_of_parts), not the whole province's due order.
+            models.Index(fields=["processing_unit", "due_at", "-submitted_at", "-id"], name="dossier_unit_due"),
             # Counting the dossiers seen through consultations or hand-overs without the table.
             models.Index(
                 fields=["id"],

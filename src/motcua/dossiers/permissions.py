@@ -113,18 +113,25 @@ class DossierScope:
     def parts(self) -> list[Q]:
         """`condition()` cut into conditions no two of which a dossier meets, each a range of an
         index: counting them one by one and adding up gives the exact count without the OR."""
+        return [condition if via is None else Q(pk__in=via) & condition for condition, via in self.ordered_parts()]
+
+    def ordered_parts(self) -> list[tuple[Q, QuerySet[Any] | None]]:
+        """The `parts()`, each as a condition on the dossier's own columns (which an index can read
+        in a list's order) and, for a part reached through another table (a consultation, a
+        hand-over), the subquery of those dossiers' ids (a few rows, each then looked up)."""
         own = self.own
         if self._official() is None:
-            return [own]
-        parts, before = ([own], ~own) if self.owns else ([], Q())
+            return [(own, None)]
+        parts: list[tuple[Q, QuerySet[Any] | None]] = [(own, None)] if self.owns else []
+        before = ~own if self.owns else Q()
         before &= ~Q(status=Status.DRAFT)
-        parts += [part & before for part in self.plain_parts]
+        parts += [(part & before, None) for part in self.plain_parts]
         if self.plain:
             before &= ~reduce(operator.or_, self.plain)
         for i, extra in enumerate(self.extras):
             for earlier in self.extras[:i]:  # taken out of the (short) subquery, not of the dossiers
                 extra = extra.exclude(dossier_id__in=earlier)
-            parts.append(Q(pk__in=extra) & before)
+            parts.append((before, extra))
         return parts
 
 

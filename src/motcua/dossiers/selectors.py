@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.constants import Role
+from motcua.accounts.constants import Role, UserKind
 from motcua.accounts.models import User
 from motcua.catalog.constants import StepActor
 from motcua.core.errors import NotFoundError
@@ -61,28 +61,41 @@ class DossierList(QuerySet[Dossier]):
     `count_upto(limit)` stops past `limit`, for the pages that then say "more than".
     A slice (a page) takes its ids from the dossiers alone, in the list's order, then reads those
     rows with what they show: the planner cannot then join first and sort thousands of rows.
+    When the list is seen in several ways (`ordered`: a division's own dossiers, those it is
+    consulted on, those handed to its agency), the ids are the first of each part merged: see
+    `_first_of_parts`.
     Anything derived from the list (another filter, `values()`) behaves as an ordinary queryset.
     """
 
     _parts: list[QuerySet[Dossier]] | None = None
+    # The same parts, each as the dossiers' own condition and the subquery of the ids it is reached
+    # through (a consultation, a hand-over; None for a range of the dossiers themselves).
+    _ordered: tuple[tuple[QuerySet[Dossier], QuerySet[Any] | None], ...] = ()
     _known_count: int | None = None
     _sort_short = False
     _row_fields: tuple[str, ...] = ()
 
     @classmethod
     def of(
-        cls, qs: QuerySet[Dossier], parts: list[QuerySet[Dossier]], related: tuple[str, ...], *, sort_short: bool
+        cls,
+        qs: QuerySet[Dossier],
+        parts: list[QuerySet[Dossier]],
+        related: tuple[str, ...],
+        *,
+        sort_short: bool,
+        ordered: list[tuple[QuerySet[Dossier], QuerySet[Any] | None]] | None = None,
     ) -> DossierList:
         listing = cls(model=Dossier, query=qs.query.chain(), using=qs.db).select_related(*related)
         assert isinstance(listing, DossierList)
         listing._parts = [part.order_by() for part in parts]
+        listing._ordered = tuple((part.order_by(), via) for part, via in ordered or [])
         listing._sort_short = sort_short
         return listing
 
     def only(self, *fields: str) -> Self:
         """Columns, not rows: the parts still count the list."""
         clone = super().only(*fields)
-        clone._parts, clone._sort_short = self._parts, self._sort_short
+        clone._parts, clone._ordered, clone._sort_short = self._parts, self._ordered, self._sort_short
         return clone
 
     def rows(self, *fields: str) -> QuerySet[Any]:
@@ -100,15 +113,19 @@ class DossierList(QuerySet[Dossier]):
         if k.step is not None or start < 0 or (stop is not None and stop < start):
             return super().__getitem__(k)
         ids = self.values("pk")
-        if self._sort_short and self._known_count is not None and self._known_count <= SMALL_LIST:
-            # A short list out of the whole history (its count is known) is read whole and sorted:
-            # read in index order, its rows may all lie deep in that order (a month's dossiers under
-            # seven years of others) and PostgreSQL, expecting them spread out, would read everything
-            # before them. (The work lists have indexes of their own in their order: not needed.)
-            ids = ids.order_by(*[_unindexed(term) for term in self.query.order_by])
         # Never fewer ids than a page's worth: asked for the last one or two rows of a list,
         # PostgreSQL would bet on meeting them early in the index order and could read it all.
-        ids = ids[start : None if stop is None else start + max(stop - start, PAGE_FLOOR)]
+        end = None if stop is None else start + max(stop - start, PAGE_FLOOR)
+        # A short list out of the whole history (its count is known) is read whole and sorted:
+        # read in index order, its rows may all lie deep in that order (a month's dossiers under
+        # seven years of others) and PostgreSQL, expecting them spread out, would read everything
+        # before them. (The work lists have indexes of their own in their order: not needed.)
+        short = self._sort_short and self._known_count is not None and self._known_count <= SMALL_LIST
+        if end is not None and len(self._ordered) > 1:
+            ids = self._first_of_parts(end, sort_all=short)
+        elif short:
+            ids = ids.order_by(*[_unindexed(term) for term in self.query.order_by])
+        ids = ids[start:end]
         page = Dossier.objects.filter(pk__in=ids).order_by(*self.query.order_by)
         page.query.select_related = copy.deepcopy(self.query.select_related)
         page.query.deferred_loading = self.query.deferred_loading
@@ -116,29 +133,66 @@ class DossierList(QuerySet[Dossier]):
             page = page.values(*self._row_fields)
         return page if stop is None else page[: stop - start]
 
-    def _counted(self) -> QuerySet[Any]:
-        assert self._parts
-        if len(self._parts) == 1:
-            return self._parts[0]
-        ones = [part.annotate(one=Value(1, output_field=IntegerField())).values_list("one") for part in self._parts]
-        return ones[0].union(*ones[1:], all=True)
+    def _first_of_parts(self, end: int, *, sort_all: bool) -> QuerySet[Any]:
+        """The list's ids in its order, among the first `end` of each part (the page's are there).
+
+        Read as one OR, the page's ids are looked for in an index of the list's order, the OR testing
+        every row: on 10,000,000 dossiers a division's first page of "all" read 2.26 million rows of
+        other agencies first (bench/README.md §7). Each part alone is either a range of an index in
+        that order (a division's: `dossier_unit_due`), of which the first `end` are taken, or the few
+        dossiers reached through a consultation or a hand-over, each looked up by its id; the ids of
+        all parts (`UNION ALL`) are then sorted together. `sort_all`: the ranges are sorted too
+        (a short list, as above).
+        """
+        order = self.query.order_by
+        sorted_order = [_unindexed(term) for term in order]
+        members: list[str] = []
+        params: list[Any] = []
+        for part, via in self._ordered:
+            try:
+                if via is None:
+                    first = part.order_by(*(sorted_order if sort_all else order)).values("pk")[:end]
+                    sql, part_params = first.query.get_compiler(self.db).as_sql()
+                else:
+                    sql, part_params = _looked_up(part, via, sorted_order, end)
+            except EmptyResultSet:  # a part that cannot match
+                continue
+            # Wrapped, to keep its own ORDER BY and LIMIT; its values are parameters (Django's SQL).
+            members.append(f"SELECT * FROM ({sql}) AS part_{len(members)}")  # noqa: S608
+            params.extend(part_params)
+        if not members:
+            return Dossier.objects.none().values("pk")
+        # `IN` keeps one of a dossier met in two parts; the few candidates are sorted, not looked for.
+        candidates = Dossier.objects.filter(pk__in=RawSQL(" UNION ALL ".join(members), params))  # noqa: S611
+        return candidates.order_by(*sorted_order).values("pk")
+
+    def _counted(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """The SQL of each part's rows, to be counted (a part that cannot match left out): the rows
+        of a part reached through a consultation or a hand-over found by their ids (`_looked_up`)."""
+        assert self._parts is not None
+        pieces = self._ordered or tuple((part, None) for part in self._parts)
+        compiled = []
+        for part, via in pieces:
+            try:
+                if via is None:
+                    ones = part.annotate(one=Value(1, output_field=IntegerField())).values("one")
+                    compiled.append(ones.query.get_compiler(self.db).as_sql())
+                else:
+                    compiled.append(_looked_up(part, via))
+            except EmptyResultSet:  # a part that cannot match (e.g. `pk__in=[]`)
+                continue
+        return compiled
 
     def count(self) -> int:
         """The sum of the parts' counts, in one query: each part a plain (parallel) index count."""
         if self._parts is None or self._result_cache is not None:
             return super().count()
-        compiled = []
-        for part in self._parts:
-            try:
-                compiled.append(
-                    part.annotate(n=RawSQL("COUNT(*)", ())).values("n").query.get_compiler(self.db).as_sql()
-                )
-            except EmptyResultSet:  # a part that cannot match (e.g. `pk__in=[]`)
-                continue
+        compiled = self._counted()
         if not compiled:
             self._known_count = 0
             return 0
-        sql = "SELECT " + " + ".join(f"({part_sql})" for part_sql, _ in compiled)
+        counts = [f"(SELECT COUNT(*) FROM ({part_sql}) AS part)" for part_sql, _ in compiled]  # noqa: S608
+        sql = "SELECT " + " + ".join(counts)  # Django's SQL of each part; the values are parameters
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, [param for _, params in compiled for param in params])
             self._known_count = int(cursor.fetchone()[0])
@@ -149,10 +203,50 @@ class DossierList(QuerySet[Dossier]):
         the count stops there, and with it the reading of the index."""
         if self._parts is None or self._result_cache is not None:
             return min(self.count(), limit + 1)
-        counted = self._counted()[: limit + 1].count()
+        compiled = self._counted()
+        if not compiled:
+            counted = 0
+        else:
+            ones = [f"SELECT 1 FROM ({part_sql}) AS part_{i}" for i, (part_sql, _) in enumerate(compiled)]  # noqa: S608
+            parts = " UNION ALL ".join(ones)
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM ({parts} LIMIT %s) AS counted",  # noqa: S608  (Django's SQL, parameters)
+                    [*(param for _, params in compiled for param in params), limit + 1],
+                )
+                counted = int(cursor.fetchone()[0])
         if counted <= limit:
             self._known_count = counted
         return counted
+
+
+def _looked_up(
+    part: QuerySet[Dossier], via: QuerySet[Any], order: list[Any] | None = None, end: int | None = None
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of the ids of the dossiers of `part` among those whose ids `via` gives (the first `end`
+    in `order`, if given): on PostgreSQL each id of `via` looked up by the primary key, then tested
+    against `part`.
+
+    As `id IN (via)` PostgreSQL chooses the join itself and could read the id index from its start
+    (a merge join), or scan the list's own index testing each row, where a misjudged partial index
+    (the apology list's: "1 row" for 46,000) made that a scan per row of `via` (bench/README.md §7).
+    The lookup alone is fenced (`OFFSET 0`), so that no other index can serve it.
+    """
+    connection = connections[part.db]
+    if connection.vendor != "postgresql":
+        part = part.filter(pk__in=via)
+    ids = part.order_by(*(order or [])).values("pk")[:end]
+    if connection.vendor != "postgresql":
+        return ids.query.get_compiler(part.db).as_sql()
+    sql, params = ids.query.get_compiler(part.db).as_sql()
+    via_sql, via_params = via.query.get_compiler(part.db).as_sql()
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    select, found, rest = sql.partition(f" FROM {table}")
+    assert found and "%s" not in select, sql  # the parameters all follow the table
+    # The dossier row under the table's own name, so that the conditions and order of `part` apply to it.
+    fenced = f"SELECT * FROM {table} WHERE id = via.dossier_id OFFSET 0"  # noqa: S608
+    lookup = f" FROM ({via_sql}) AS via (dossier_id) CROSS JOIN LATERAL ({fenced}) AS {table}"
+    return select + lookup + rest, (*via_params, *params)
 
 
 def _unindexed(term: str | Combinable) -> OrderBy:
@@ -185,9 +279,11 @@ def _listing(
     `counted` if given (the same dossiers, no two pieces sharing one).
     """
     listed = refine(Dossier.objects.filter(scope.condition())).order_by(*order)
+    ordered = None
     if counted is None:
-        counted = [refine(Dossier.objects.filter(part)) for part in scope.parts()]
-    return DossierList.of(listed, counted, related, sort_short=sort_short)
+        ordered = [(refine(Dossier.objects.filter(part)), via) for part, via in scope.ordered_parts()]
+        counted = [part if via is None else part.filter(pk__in=via) for part, via in ordered]
+    return DossierList.of(listed, counted, related, sort_short=sort_short, ordered=ordered)
 
 
 def dossier_list(
@@ -226,15 +322,26 @@ def _start_of(day: date) -> datetime:
 
 
 def dossier_for_user(*, user: User, code: str) -> Dossier:
-    """The dossier `code` if `user` may see it; otherwise the same 404 as a dossier that does not exist."""
-    dossier = (
-        dossiers_visible_to(user)
-        .select_related(
-            "procedure_version__procedure", "competent_agency", "receiving_agency", "processing_unit", "current_step"
-        )
-        .filter(code=code)
-        .first()
+    """The dossier `code` if `user` may see it; otherwise the same 404 as a dossier that does not exist.
+
+    An applicant's own dossier is found by its code and owner alone (one query, without working out
+    what the user's roles let them see: the online application's requests, bench/README.md §7);
+    anything else goes through the visibility of `dossiers_visible_to`, which includes it anyway.
+    """
+    related = (
+        "procedure_version__procedure",
+        "competent_agency",
+        "receiving_agency",
+        "processing_unit",
+        "current_step",
     )
+    if user.is_authenticated and user.kind != UserKind.OFFICIAL:
+        # Their own as a person (`is_applicant`); an organisation's goes the long way (its members).
+        own = Dossier.objects.select_related(*related).filter(code=code, owner_id=user.pk, organisation_id__isnull=True)
+        dossier = own.first()
+        if dossier is not None:
+            return dossier
+    dossier = dossiers_visible_to(user).select_related(*related).filter(code=code).first()
     if dossier is None:
         raise NotFoundError(_("No dossier with code %(code)s.") % {"code": code}, code="dossier-not-found")
     return dossier

@@ -7,18 +7,19 @@ the plain meaning: the same dossiers, the same count, the same order as the visi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.constants import Role, UserKind
 from motcua.accounts.tests.factories import AgencyFactory, RoleAssignmentFactory, UserFactory
 from motcua.catalog.constants import StepActor
 from motcua.catalog.models import ProcessStep
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierConsultation, DossierStep
 from motcua.dossiers.permissions import dossier_scope
 from motcua.dossiers.selectors import QUEUES, WORK_STATUSES, dossier_list, dossier_queue
 from motcua.dossiers.services.consultations import consultation_request
@@ -307,3 +308,83 @@ def test_the_api_list_rows_are_what_the_list_serializer_documents(office):
         assert listed[dossier.code] == DossierListSerializer(dossier).data
     assert listed[online]["received_at"] is None and listed[online]["due_at"] is None
     assert listed[extended]["due_at"] == "2026-12-10T16:00:00+07:00"
+
+
+def test_a_page_merged_from_the_ways_a_division_sees_is_the_plain_rules_page(office, monkeypatch):
+    """A division head sees the division's dossiers, those the division is consulted on and those
+    another agency handed to theirs. A page is taken from the first dossiers of each of those parts,
+    merged (bench/README.md §7): it must be the plain rule's page, the same dossiers in the same order,
+    equal due dates and submission times included, on every page, and the count the same."""
+    import motcua.dossiers.selectors
+
+    partner = AgencyFactory(code="000.00.30.H13", name="Sở Xây dựng")
+    head = UserFactory(username="head2", kind=UserKind.OFFICIAL)
+    RoleAssignmentFactory(user=head, role=Role.DIVISION_HEAD, agency=office.agency, unit=office.other_division)
+    with at(2026, 11, 19, 9, 0):
+        codes = [intake(office)["code"] for _ in range(24)]
+    dossiers = list(Dossier.objects.filter(code__in=codes).order_by("pk"))
+    own, consulted, handed = dossiers[:9], dossiers[9:14], dossiers[14:18]
+    own_and_consulted, consulted_and_handed, unseen = dossiers[18], dossiers[19], dossiers[20:]
+    day = datetime(2026, 11, 26, 17, 0, tzinfo=VIETNAM)
+    for i, dossier in enumerate(dossiers):  # a few due dates (and none), two submission times: ties
+        Dossier.objects.filter(pk=dossier.pk).update(
+            due_at=[None, day, day + timedelta(days=1), day + timedelta(days=1), day][i % 5],
+            submitted_at=dossier.submitted_at - timedelta(hours=i % 2),
+        )
+    Dossier.objects.filter(pk__in=[d.pk for d in [*own, own_and_consulted]]).update(
+        processing_unit=office.other_division
+    )
+    Dossier.objects.filter(pk__in=[d.pk for d in [*consulted, *unseen]]).update(processing_unit=office.division)
+    Dossier.objects.filter(pk__in=[d.pk for d in [*handed, consulted_and_handed]]).update(
+        competent_agency=partner, receiving_agency=partner, processing_unit=None
+    )
+    asked = datetime(2026, 11, 20, 9, 0, tzinfo=VIETNAM)
+    for dossier in [*consulted, own_and_consulted, consulted_and_handed]:
+        DossierConsultation.objects.create(
+            dossier=dossier,
+            unit=office.other_division,
+            question="Ý kiến?",
+            requested_by=office.specialist,
+            requested_at=asked,
+            due_at=asked + timedelta(days=2),
+        )
+    for dossier in [*handed, consulted_and_handed]:
+        DossierStep.objects.create(
+            dossier=dossier, plan_index=2, name="Liên thông", actor=StepActor.OTHER_AGENCY, agency=office.agency,
+            started_at=asked,
+        )  # fmt: skip
+    scope = dossier_scope(head)
+    # The division's own, then two parts reached through a consultation and a hand-over.
+    assert [via is None for _, via in scope.ordered_parts()] == [True, False, False]
+    plain = Dossier.objects.filter(scope.condition())
+    seen = {d.pk for d in [*own, *consulted, *handed, own_and_consulted, consulted_and_handed]}
+    in_due_order = list(
+        plain.order_by(F("due_at").asc(nulls_last=True), "-submitted_at", "-id").values_list("pk", flat=True)
+    )
+    newest_first = list(plain.order_by("-submitted_at", "-id").values_list("pk", flat=True))
+    assert set(in_due_order) == set(newest_first) == seen
+
+    def pages(listing, size: int) -> list[int]:
+        return [d.pk for start in range(0, len(seen) + size, size) for d in listing()[start : start + size]]
+
+    with at(2026, 11, 27, 9, 0):  # some overdue, some due soon
+        for floor in (25, 1):  # a page's worth of ids from each part; then only the page's
+            monkeypatch.setattr(motcua.dossiers.selectors, "PAGE_FLOOR", floor)
+            for size in (1, 2, 3, 25):
+                assert pages(lambda: dossier_queue(user=head, queue="all"), size) == in_due_order, (floor, size)
+                assert pages(lambda: dossier_list(user=head), size) == newest_first, (floor, size)
+            for queue in QUEUES:
+                everything = list(dossier_queue(user=head, queue=queue).values_list("pk", flat=True))
+                assert pages(lambda queue=queue: dossier_queue(user=head, queue=queue), 2) == everything, queue
+            counted = dossier_list(user=head)  # a short list whose count is known: every part sorted
+            assert counted.count() == len(seen)
+            assert [d.pk for start in range(0, 22, 3) for d in counted[start : start + 3]] == newest_first
+            counted = dossier_queue(user=head, queue="all")
+            assert counted.count_upto(10) == 11 and counted.count_upto(100) == len(seen)
+            assert [d.pk for start in range(0, 22, 4) for d in counted[start : start + 4]] == in_due_order
+        by_api = [
+            row["code"]
+            for page in range(1, 8)  # 20 dossiers, 3 a page
+            for row in api(head).get("/api/v1/dossiers/", {"page_size": 3, "page": page}).json()["results"]
+        ]
+    assert by_api == [Dossier.objects.get(pk=pk).code for pk in newest_first]

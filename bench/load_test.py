@@ -14,9 +14,8 @@ with a known password: citizens who apply, and officials of several agencies (de
 specialist, division head, leader, report viewer).
 
 Then it starts the production stack on loopback (`MOTCUA_ENV=production`, DEBUG off):
-scripts/run_production.sh when it exists (gunicorn with `--config python:motcua.conf.gunicorn`,
-`run_worker` and the Celery workers on Redis); otherwise those processes one by one. And it
-measures, in the same run:
+scripts/run_production.py (gunicorn with `--config python:motcua.conf.gunicorn`, `run_worker` and
+a Celery worker on Redis). And it measures, in the same run:
 
 a. the baseline of the web tier: `GET /healthz/live` (no database) with Locust at the same user
    count (`--users`, default 16), `--baseline-time` seconds;

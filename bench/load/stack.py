@@ -1,10 +1,8 @@
 """The production stack on loopback for the load runs (bench/load_test.py, tests/load/).
 
-`Stack` starts scripts/run_production.py when it exists (it migrates, collects the static files,
-starts gunicorn with `--config python:motcua.conf.gunicorn`, `run_worker` and the Celery workers),
-otherwise the same processes one by one: gunicorn with the config module when it exists (else plain flags), one Celery
-worker on Redis for the outbox, and `run_worker` as its scheduler. It waits for /healthz and stops
-every process it started (the process group) on exit. `MemorySampler` samples, every second, the
+`Stack` starts scripts/run_production.py (it migrates, collects the static files, starts gunicorn
+with `--config python:motcua.conf.gunicorn`, `run_worker` and a Celery worker), waits for /healthz and
+stops every process it started (the process group) on exit. `MemorySampler` samples, every second, the
 resident memory of each gunicorn worker and of the workers, and PostgreSQL's and Redis's PSS.
 
 No Django and no locust here: the pytest process imports this module.
@@ -29,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 BIN = Path(PYTHON).parent
 RUN_PRODUCTION = ROOT / "scripts" / "run_production.py"
-GUNICORN_CONFIG = ROOT / "src" / "motcua" / "conf" / "gunicorn.py"
 
 
 def free_port() -> int:
@@ -101,34 +98,12 @@ class Stack:
         return process
 
     def start(self, timeout: float = 120) -> Stack:
+        """The scaled stack as operators start it: `scripts/run_production.py` (gunicorn with
+        motcua.conf.gunicorn, one `run_worker`, a Celery worker), then wait for /healthz."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        if RUN_PRODUCTION.exists():
-            self.how = "scripts/run_production.py"
-            celery = self.env.get("CELERY_CONCURRENCY", "1")
-            self._start("stack", [PYTHON, str(RUN_PRODUCTION), "--celery-workers", "1", "--concurrency", celery])
-            return self._wait(timeout)
-        # Production serves static files through the manifest (whitenoise): collect them first.
-        with (self.log_dir / "collectstatic.log").open("ab") as log:
-            subprocess.run(
-                [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
-        if GUNICORN_CONFIG.exists():
-            self.how = "gunicorn --config python:motcua.conf.gunicorn, Celery worker, run_worker (started here)"
-            web = [str(BIN / "gunicorn"), "motcua.wsgi", "--config", "python:motcua.conf.gunicorn"]
-        else:
-            self.how = "gunicorn (flags), Celery worker, run_worker (started here)"
-            web = [str(BIN / "gunicorn"), "motcua.wsgi", "--bind", f"127.0.0.1:{self.env['PORT']}"]
-            web += ["--workers", self.env["WEB_CONCURRENCY"]]
-        self._start("gunicorn", web)
-        for i in range(int(self.env.get("CELERY_CONCURRENCY", "1"))):
-            celery = [PYTHON, "-m", "celery", "-A", "motcua", "worker", "--pool", "solo", "-n", f"load{i}@%h"]
-            self._start(f"celery{i}", [*celery, "--without-heartbeat", "--without-gossip", "--without-mingle"])
-        self._start("run_worker", [PYTHON, "manage.py", "run_worker"])
+        self.how = "scripts/run_production.py"
+        celery = self.env.get("CELERY_CONCURRENCY", "1")
+        self._start("stack", [PYTHON, str(RUN_PRODUCTION), "--celery-workers", "1", "--concurrency", celery])
         return self._wait(timeout)
 
     def _wait(self, timeout: float) -> Stack:

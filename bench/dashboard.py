@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dossier_queue import generate, percentile, with_database  # noqa: E402
+from dossier_queue import bench_database, generate, percentile, with_database  # noqa: E402
 
 
 def measure(repeat: int) -> float:
@@ -89,13 +89,8 @@ def main() -> int:
     if not base_url.startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL server (the script creates and drops its own database).")
         return 2
-    import psycopg
-
     name = args.database or args.name or f"motcua_bench_dashboard_{os.getpid()}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    if not args.database:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with bench_database(base_url, name, keep=args.keep):
         os.environ.update(
             DATABASE_URL=with_database(base_url, name), DJANGO_SETTINGS_MODULE="motcua.conf.test", MOTCUA_DEBUG="0"
         )
@@ -125,12 +120,6 @@ def main() -> int:
         worst = measure(args.repeat)
         print(f"\nworst dashboard p95 {worst:.0f} ms; load average before {before:.2f}, after {os.getloadavg()[0]:.2f}")
         connection.close()
-    finally:
-        if args.keep or args.database:
-            print(f"database kept: {name}")
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

@@ -28,6 +28,8 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -249,6 +251,27 @@ def with_database(url: str, name: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
+@contextmanager
+def bench_database(base_url: str, name: str, *, keep: bool) -> Iterator[str]:
+    """The URL of the bench database `name` on `base_url`'s server. Made when missing, and then
+    dropped at the end unless `keep`; one that already existed (made with --keep) is used and kept."""
+    import psycopg
+
+    server = with_database(base_url, "postgres")
+    with psycopg.connect(server, autocommit=True) as admin:
+        existed = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        if not existed:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(base_url, name)
+    finally:
+        if keep or existed:
+            print(f"database kept: {name}")
+        else:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -407,13 +430,8 @@ def main() -> int:
     if not base_url.startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL server (the script creates and drops its own database).")
         return 2
-    import psycopg
-
     name = args.database or f"motcua_bench_queue_{os.getpid()}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    if not args.database:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with bench_database(base_url, name, keep=args.keep):
         os.environ.update(
             DATABASE_URL=with_database(base_url, name),
             DJANGO_SETTINGS_MODULE="motcua.conf.test",
@@ -450,12 +468,6 @@ def main() -> int:
         print(f"\ntarget p95 < 100 ms: {'met' if worst < 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
         print(f"load average (1 min) before the timing {before:.2f}, after it {after:.2f}")
         connection.close()
-    finally:
-        if args.keep or args.database:
-            print(f"database kept: {name}")
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

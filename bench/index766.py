@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dossier_queue import generate, with_database  # noqa: E402
+from dossier_queue import bench_database, generate, with_database  # noqa: E402
 
 # pick(k, n): a stable pseudo-random choice of n % of the dossiers, different for each k.
 RELATED: tuple[tuple[str, str], ...] = (
@@ -330,14 +330,9 @@ def main() -> int:
     if not base_url.startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL server (the script creates and drops its own database).")
         return 2
-    import psycopg
-
     name = args.database or args.name or f"motcua_bench_index766_{os.getpid()}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    if not args.database:
-        admin.execute(f'CREATE DATABASE "{name}"')
     failed = False
-    try:
+    with bench_database(base_url, name, keep=args.keep):
         os.environ.update(
             DATABASE_URL=with_database(base_url, name), DJANGO_SETTINGS_MODULE="motcua.conf.test", MOTCUA_DEBUG="0"
         )
@@ -385,12 +380,6 @@ def main() -> int:
                 failed |= not same
                 print(f"{'same' if same else 'DIFFERENT':9} {label}")
         connection.close()
-    finally:
-        if args.keep or args.database:
-            print(f"database kept: {name}")
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
     return 1 if failed else 0
 
 

@@ -63,7 +63,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import dossier_queue  # noqa: E402
 import reports_scale  # noqa: E402
-from dossier_queue import with_database  # noqa: E402
+from dossier_queue import bench_database, with_database  # noqa: E402
 from load.stack import BIN, MemorySampler, Stack, free_port, production_env  # noqa: E402
 
 LOAD_PASSWORD = "motcua-load-2026"  # noqa: S105 - the load users' password, on a bench database only
@@ -392,18 +392,12 @@ def main() -> int:
         django.setup()
         load_data(Path(args.data_only))
         return 0
-    import psycopg
-
     name = args.database or f"motcua_bench_load_{os.getpid()}"
-    admin = psycopg.connect(with_database(base_url, "postgres"), autocommit=True)
-    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-    if not exists:
-        admin.execute(f'CREATE DATABASE "{name}"')
     url = with_database(base_url, name)
     os.environ["DATABASE_URL"] = url
     out = Path(args.out or tempfile.mkdtemp(prefix="motcua-load-"))
     out.mkdir(parents=True, exist_ok=True)
-    try:
+    with bench_database(base_url, name, keep=args.keep):
         import django
 
         django.setup()
@@ -428,12 +422,6 @@ def main() -> int:
         )
         measure(args, url, data, out)
         print(f"outputs (Locust CSV, logs): {out}")
-    finally:
-        if args.keep or exists:
-            print(f"database kept: {name}")
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dossier_queue import with_database, with_other_columns  # noqa: E402
+from dossier_queue import bench_database, with_database, with_other_columns  # noqa: E402
 
 YEARS = 10
 # The online share (per mille) of each of the ten years, oldest first.
@@ -492,22 +492,11 @@ def export_phase(year: int, whole: bool) -> None:
 
 def write_history_csv(path: Path, rows: int, agencies: list[str], procedures: list[str]) -> None:
     """`rows` historical records (CONTRACT.md §4) received 2007–2016, a tenth online (legacy 3/4)."""
+    from motcua.reports.importing import COLUMNS
+
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "code",
-                "procedure_code",
-                "agency_code",
-                "channel",
-                "online_level",
-                "received_at",
-                "due_at",
-                "resolved_at",
-                "returned_at",
-                "outcome",
-            ]
-        )
+        writer.writerow(COLUMNS)
         seconds = 10 * 365 * 86400
         base = datetime(2007, 1, 1).timestamp()
         for i in range(rows):
@@ -650,16 +639,10 @@ def main() -> int:
     if not base_url.startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL server (the script makes or reuses its own database).")
         return 2
-    import psycopg
-
     name = args.database or f"motcua_bench_reports_{os.getpid()}"
-    admin = psycopg.connect(with_database(base_url, "postgres"), autocommit=True)
-    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-    if not exists:
-        admin.execute(f'CREATE DATABASE "{name}"')
     url = with_database(base_url, name)
     os.environ["DATABASE_URL"] = url
-    try:
+    with bench_database(base_url, name, keep=args.keep):
         import django
 
         django.setup()
@@ -703,12 +686,6 @@ def main() -> int:
                 subprocess.run(command, env=env, check=False)
         print(f"load average after: {load_average()}")
         connection.close()
-    finally:
-        if args.keep or exists:
-            print(f"database kept: {name}")
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

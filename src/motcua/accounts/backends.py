@@ -12,8 +12,6 @@ from motcua.accounts.models import User
 from motcua.accounts.services import signin_failed, signin_locked, signin_succeeded, user_by_identifier
 from motcua.core.clients import client_address
 
-__all__ = ["PhoneEmailBackend", "client_address"]
-
 
 class PhoneEmailBackend(ModelBackend):
     def authenticate(

@@ -8,9 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.backends import client_address
 from motcua.accounts.models import Agency
 from motcua.accounts.services import signin_locked
+from motcua.core.clients import client_address
 from motcua.feedback.constants import AgenciesContacted, Attitude, Contacts, Satisfaction
 from motcua.feedback.services import RatingAnswers
 

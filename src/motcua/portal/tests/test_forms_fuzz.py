@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from motcua.accounts.constants import Role, UnitKind, UserKind
 from motcua.accounts.tests.factories import AgencyFactory, RoleAssignmentFactory, UnitFactory, UserFactory
 from motcua.catalog.tests.factories import ProcedureVersionFactory, RequiredDocumentFactory
+from motcua.desk.forms import IntakeForm
 from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.dossiers.services.drafts import APPLICANT_FIELDS, draft_start
 from motcua.feedback.models import Pakn
@@ -159,25 +160,8 @@ def test_feedback_accepts_or_shows_errors(office: dict[str, Any], data: dict[str
 @SETTINGS
 @given(data=st.data())
 def test_paper_reception_accepts_or_shows_errors(office: dict[str, Any], data: st.DataObject) -> None:
-    document = office["document"].pk
-    fields = [
-        "channel",
-        "applicant_kind",
-        "applicant_name",
-        "applicant_id_number",
-        "applicant_tax_code",
-        "applicant_phone",
-        "applicant_email",
-        "applicant_province",
-        "applicant_commune",
-        "applicant_address",
-        "representative_name",
-        "result_by_post",
-        "outreach_consent",
-        f"doc_{document}",
-        f"kind_{document}",
-        "decision",
-    ]
+    # Every field of the reception form (one pair per required document), and the view's own "decision".
+    fields = [name for name in IntakeForm(version=office["version"]).fields if name != "procedure"] + ["decision"]
     posted = data.draw(_posted(fields))
     client = Client()
     client.force_login(office["desk"])

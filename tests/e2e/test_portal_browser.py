@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import look, vi
+from tests.e2e.helpers import look, sign_in, vi
 
 pytestmark = pytest.mark.browser
 
@@ -252,10 +252,7 @@ def test_rating_at_the_desk_kiosk_on_a_tablet(page: Any, live_server: Any, axe: 
     assert (rating.channel, rating.flagged, rating.contacts_to_complete) == ("kiosk", True, "1")
     # The leader finds it first on the ratings page, and marks it seen.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label(vi("Phone, e-mail or username")).fill("leader1")
-    page.get_by_label(vi("Password")).fill("motcua-demo")
-    page.get_by_role("main").get_by_role("button", name=vi("Sign in")).click()
+    sign_in(page, live_server.url, "leader1")  # waits for the work lists: going on at once aborted that page
     page.goto(f"{live_server.url}/mot-cua/danh-gia/")
     first_row = page.get_by_role("table").locator("tbody tr").first
     expect(first_row).to_contain_text(dossier.code)

@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from locust import HttpUser, between, constant, events, task
@@ -309,9 +310,17 @@ class OfficialUser(HttpUser):
         response = self.client.get(
             "/api/v1/dossiers/", params={"status": "submitted"}, name="dossier list (API), submitted"
         )
-        if response.status_code != 200 or not response.json()["results"]:
+        # As a desk checks the documents first: only applications submitted a while ago, whose
+        # applicant has finished uploading (received, a dossier takes no more documents from them).
+        settled = datetime.now(UTC) - timedelta(seconds=10)
+        ready = [
+            row["code"]
+            for row in (response.json()["results"] if response.status_code == 200 else [])
+            if row.get("submitted_at") and datetime.fromisoformat(row["submitted_at"]) < settled
+        ]
+        if not ready:
             return
-        code = random.choice(response.json()["results"])["code"]
+        code = random.choice(ready)
         self.plain_cookies()
         with self.client.post(
             f"/api/v1/dossiers/{code}/actions/receive/",
